@@ -1,0 +1,173 @@
+using System.Globalization;
+using FlowLogForwarder.Delivery;
+using FlowLogForwarder.Mapping;
+using FlowLogForwarder.Pipeline;
+
+namespace FlowLogForwarder.Configuration;
+
+/// <summary>
+/// Every setting of the forwarder, read from environment variables and validated at start-up.
+/// The ingestion key is held here but never printed: <see cref="ToString"/> redacts it.
+/// </summary>
+public sealed class ForwarderOptions
+{
+    /// <summary>Environment variable names, as documented in the README.</summary>
+    public static class Variables
+    {
+        public const string Endpoint = "SIGNOZ_ENDPOINT";
+        public const string IngestionKey = "SIGNOZ_INGESTION_KEY";
+        public const string IngestionKeyParameter = "SIGNOZ_INGESTION_KEY_PARAMETER";
+        public const string AllowHttp = "SIGNOZ_ALLOW_HTTP";
+        public const string MaxAttempts = "SIGNOZ_MAX_ATTEMPTS";
+        public const string AttemptTimeoutSeconds = "SIGNOZ_ATTEMPT_TIMEOUT_SECONDS";
+        public const string AttributeNaming = "FLOWLOG_ATTRIBUTE_NAMING";
+        public const string ServiceName = "FLOWLOG_SERVICE_NAME";
+        public const string BatchMaxBytes = "FLOWLOG_BATCH_MAX_BYTES";
+        public const string BatchMaxRecords = "FLOWLOG_BATCH_MAX_RECORDS";
+        public const string MaxInFlight = "FLOWLOG_MAX_IN_FLIGHT";
+        public const string MaxLineBytes = "FLOWLOG_MAX_LINE_BYTES";
+    }
+
+    /// <summary>SigNoz Cloud refuses requests of 16 MB or more; stay clear of it.</summary>
+    public const int BatchBytesCeiling = 15 * 1024 * 1024;
+
+    private ForwarderOptions()
+    {
+    }
+
+    /// <summary>The logs endpoint; null only when it was not required (preview).</summary>
+    public Uri? Endpoint { get; private init; }
+
+    /// <summary>The ingestion key given directly; null when absent or to be read from SSM.</summary>
+    public string? IngestionKey { get; private init; }
+
+    /// <summary>Name of an SSM SecureString parameter holding the key (read by the Lambda at start-up).</summary>
+    public string? IngestionKeyParameter { get; private init; }
+
+    /// <summary>True when plain http was explicitly allowed (self-hosted SigNoz on a private network).</summary>
+    public bool AllowHttp { get; private init; }
+
+    /// <summary>How batches are built.</summary>
+    public required PipelineOptions Pipeline { get; init; }
+
+    /// <summary>HTTP attempts per batch.</summary>
+    public int MaxAttempts { get; private init; }
+
+    /// <summary>Time allowed for one HTTP attempt.</summary>
+    public TimeSpan AttemptTimeout { get; private init; }
+
+    /// <summary>Reads and validates every variable; throws <see cref="ConfigurationException"/> naming the first bad one.</summary>
+    /// <param name="environment">Looks up a variable (e.g. <see cref="Environment.GetEnvironmentVariable(string)"/>).</param>
+    /// <param name="endpointOverride">An endpoint given on a command line, used instead of <c>SIGNOZ_ENDPOINT</c>.</param>
+    /// <param name="requireEndpoint">False for commands that send nothing.</param>
+    public static ForwarderOptions Load(Func<string, string?> environment, string? endpointOverride = null, bool requireEndpoint = true)
+    {
+        string? Get(string name) => environment(name) is { Length: > 0 } value ? value.Trim() : null;
+
+        var allowHttp = ParseBool(Variables.AllowHttp, Get(Variables.AllowHttp), false);
+        var endpointText = endpointOverride ?? Get(Variables.Endpoint);
+        Uri? endpoint = null;
+        if (endpointText is null)
+        {
+            if (requireEndpoint)
+            {
+                throw new ConfigurationException(Variables.Endpoint,
+                    "is required: the SigNoz logs URL, e.g. https://ingest.us.signoz.cloud:443/logs/json");
+            }
+        }
+        else
+        {
+            endpoint = ParseEndpoint(endpointText, allowHttp);
+        }
+
+        var key = Get(Variables.IngestionKey);
+        var keyParameter = Get(Variables.IngestionKeyParameter);
+        if (key is not null && keyParameter is not null)
+        {
+            throw new ConfigurationException(Variables.IngestionKeyParameter,
+                $"set either {Variables.IngestionKey} or {Variables.IngestionKeyParameter}, not both");
+        }
+
+        var naming = Get(Variables.AttributeNaming)?.ToLowerInvariant() switch
+        {
+            null or "otel" or "opentelemetry" => AttributeNaming.OpenTelemetry,
+            "aws" => AttributeNaming.Aws,
+            var other => throw new ConfigurationException(Variables.AttributeNaming, $"'{other}' is not 'otel' or 'aws'"),
+        };
+
+        var pipeline = new PipelineOptions
+        {
+            Naming = naming,
+            ServiceName = Get(Variables.ServiceName) ?? "vpc-flow-logs",
+            MaxBatchBytes = ParseInt(Variables.BatchMaxBytes, Get(Variables.BatchMaxBytes), 4 * 1024 * 1024, 1024, BatchBytesCeiling),
+            MaxBatchRecords = ParseInt(Variables.BatchMaxRecords, Get(Variables.BatchMaxRecords), 10_000, 1, 1_000_000),
+            MaxInFlightBatches = ParseInt(Variables.MaxInFlight, Get(Variables.MaxInFlight), 4, 1, 64),
+            MaxLineBytes = ParseInt(Variables.MaxLineBytes, Get(Variables.MaxLineBytes), 64 * 1024, 1024, 1024 * 1024),
+        };
+
+        return new ForwarderOptions
+        {
+            Endpoint = endpoint,
+            IngestionKey = key,
+            IngestionKeyParameter = keyParameter,
+            AllowHttp = allowHttp,
+            Pipeline = pipeline,
+            MaxAttempts = ParseInt(Variables.MaxAttempts, Get(Variables.MaxAttempts), 6, 1, 20),
+            AttemptTimeout = TimeSpan.FromSeconds(ParseInt(Variables.AttemptTimeoutSeconds, Get(Variables.AttemptTimeoutSeconds), 30, 1, 900)),
+        };
+    }
+
+    /// <summary>The delivery settings, with the key resolved (directly or from SSM) by the caller.</summary>
+    public SigNozClientOptions ClientOptions(string? resolvedKey) => new()
+    {
+        Endpoint = Endpoint ?? throw new InvalidOperationException("No endpoint was configured."),
+        IngestionKey = resolvedKey,
+        MaxAttempts = MaxAttempts,
+        AttemptTimeout = AttemptTimeout,
+    };
+
+    /// <summary>A one-line description for start-up logs; the key is never included.</summary>
+    public override string ToString() =>
+        $"endpoint={Endpoint?.GetLeftPart(UriPartial.Path) ?? "(none)"} key={(IngestionKey is null ? IngestionKeyParameter is null ? "none" : "ssm:" + IngestionKeyParameter : "set")} " +
+        $"naming={Pipeline.Naming} batchBytes={Pipeline.MaxBatchBytes} batchRecords={Pipeline.MaxBatchRecords} inFlight={Pipeline.MaxInFlightBatches} " +
+        $"maxAttempts={MaxAttempts} attemptTimeout={AttemptTimeout.TotalSeconds}s";
+
+    private static Uri ParseEndpoint(string text, bool allowHttp)
+    {
+        if (!Uri.TryCreate(text, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp))
+        {
+            throw new ConfigurationException(Variables.Endpoint, "is not an absolute http(s) URL");
+        }
+        if (uri.UserInfo.Length > 0)
+        {
+            throw new ConfigurationException(Variables.Endpoint, $"must not carry credentials; put the key in {Variables.IngestionKey}");
+        }
+        if (uri.Scheme == Uri.UriSchemeHttp && !allowHttp)
+        {
+            throw new ConfigurationException(Variables.Endpoint,
+                $"must use https; set {Variables.AllowHttp}=true only for a self-hosted collector on a private network");
+        }
+        return uri;
+    }
+
+    private static int ParseInt(string name, string? text, int fallback, int min, int max)
+    {
+        if (text is null)
+        {
+            return fallback;
+        }
+        if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) || value < min || value > max)
+        {
+            throw new ConfigurationException(name, $"'{text}' is not a whole number from {min} to {max}");
+        }
+        return value;
+    }
+
+    private static bool ParseBool(string name, string? text, bool fallback) => text?.ToLowerInvariant() switch
+    {
+        null => fallback,
+        "true" or "1" or "yes" => true,
+        "false" or "0" or "no" => false,
+        _ => throw new ConfigurationException(name, $"'{text}' is not true or false"),
+    };
+}

@@ -1,0 +1,23 @@
+namespace FlowLogForwarder.Delivery;
+
+/// <summary>Where and how <see cref="SigNozClient"/> posts batches.</summary>
+public sealed record SigNozClientOptions
+{
+    /// <summary>The logs endpoint, e.g. <c>https://ingest.us.signoz.cloud:443/logs/json</c>.</summary>
+    public required Uri Endpoint { get; init; }
+
+    /// <summary>Sent as the <c>signoz-ingestion-key</c> header; null for self-hosted collectors without one.</summary>
+    public string? IngestionKey { get; init; }
+
+    /// <summary>Attempts per batch, the first one included.</summary>
+    public int MaxAttempts { get; init; } = 6;
+
+    /// <summary>Backoff before the first retry; doubles each time, with jitter.</summary>
+    public TimeSpan BaseDelay { get; init; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>Longest backoff between two attempts, and longest <c>Retry-After</c> honoured.</summary>
+    public TimeSpan MaxDelay { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Time allowed for one HTTP attempt.</summary>
+    public TimeSpan AttemptTimeout { get; init; } = TimeSpan.FromSeconds(30);
+}

@@ -1,0 +1,163 @@
+using System.Buffers;
+using System.Diagnostics;
+using FlowLogForwarder.Batching;
+using FlowLogForwarder.Delivery;
+using FlowLogForwarder.Mapping;
+using FlowLogForwarder.Reading;
+
+namespace FlowLogForwarder.Pipeline;
+
+/// <summary>
+/// Forwards one flow log object: stream -> text -> records -> batches -> sink, in bounded memory
+/// (one read buffer, one record scratch buffer, and at most <see cref="PipelineOptions.MaxInFlightBatches"/> + 1 batches).
+/// </summary>
+public sealed class FlowLogPipeline(IBatchSink sink, PipelineOptions options, TimeProvider time)
+{
+    /// <summary>Forwards every record of <paramref name="source"/>, which it disposes; never throws for bad input or failed delivery.</summary>
+    public async Task<ForwardingSummary> ForwardAsync(Stream source, FlowLogSource origin, CancellationToken cancellationToken)
+    {
+        var started = time.GetTimestamp();
+        var summary = new SummaryBuilder(options.MaxReportedSkips);
+        var dispatcher = new BatchDispatcher(sink, options.MaxInFlightBatches, summary);
+        using var processor = new RecordProcessor(options, origin, summary);
+        // Room for the longest accepted line plus a read's worth of the next ones.
+        var buffer = ArrayPool<byte>.Shared.Rent(options.MaxLineBytes + 64 * 1024);
+        FlowLogObjectReader? reader = null;
+        string? readError = null;
+        var readOutcome = ObjectOutcome.Completed;
+        try
+        {
+            reader = await FlowLogObjectReader.OpenAsync(source, cancellationToken).ConfigureAwait(false);
+            var start = 0;
+            var end = 0;
+            var discarding = false;
+            while (!dispatcher.Stopped && processor.FatalError is null)
+            {
+                if (end == buffer.Length)
+                {
+                    if (start > 0)
+                    {
+                        buffer.AsSpan(start, end - start).CopyTo(buffer);
+                        end -= start;
+                        start = 0;
+                    }
+                    if (end == buffer.Length || end - start > options.MaxLineBytes)
+                    {
+                        // No line end within the limit: drop what is buffered and skip to the next '\n'.
+                        processor.SkipLongLine();
+                        discarding = true;
+                        start = end = 0;
+                    }
+                }
+
+                var read = await reader.ReadAsync(buffer.AsMemory(end), cancellationToken).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    if (!discarding && end > start)
+                    {
+                        await SubmitAsync(processor.ProcessLine(buffer.AsSpan(start, end - start)), dispatcher, cancellationToken).ConfigureAwait(false);
+                    }
+                    break;
+                }
+                var scanFrom = end;
+                end += read;
+
+                while (TryTakeLine(buffer, ref start, ref scanFrom, end, ref discarding, processor, out var batch))
+                {
+                    await SubmitAsync(batch, dispatcher, cancellationToken).ConfigureAwait(false);
+                }
+                if (discarding)
+                {
+                    start = end = 0;
+                }
+                else if (end - start > options.MaxLineBytes)
+                {
+                    processor.SkipLongLine();
+                    discarding = true;
+                    start = end = 0;
+                }
+            }
+        }
+        catch (InvalidDataException ex)
+        {
+            readOutcome = ObjectOutcome.Unreadable;
+            readError = $"corrupt gzip data after line {summary.Lines}: {ex.Message}";
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            readOutcome = ObjectOutcome.Failed;
+            readError = $"stopped after line {summary.Lines}: the time available ran out";
+        }
+        catch (Exception ex) when (ex is IOException or HttpRequestException or TimeoutException)
+        {
+            readOutcome = ObjectOutcome.Failed;
+            readError = $"reading the object failed after line {summary.Lines}: {ex.Message}";
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+
+        // Records read before any fault are still delivered.
+        if (processor.Flush() is { } last)
+        {
+            await dispatcher.SubmitAsync(last, cancellationToken).ConfigureAwait(false);
+        }
+        await dispatcher.DrainAsync().ConfigureAwait(false);
+
+        var bytesIn = reader?.StoredBytesRead ?? 0;
+        var bytesText = reader?.TextBytesRead ?? 0;
+        if (reader is not null)
+        {
+            await reader.DisposeAsync().ConfigureAwait(false);
+        }
+        else
+        {
+            await source.DisposeAsync().ConfigureAwait(false);
+        }
+
+        var (outcome, error) = summary.StoppingResult is { } stop
+            ? (ObjectOutcome.Failed, $"delivery stopped ({stop.Status}) after {summary.RecordsForwarded} records: {stop.Error}")
+            : processor.FatalError is { } fatal
+                ? (ObjectOutcome.Unreadable, fatal)
+                : (readOutcome, readError);
+        return summary.Build(origin.Key, outcome, error, bytesIn, bytesText, time.GetElapsedTime(started));
+    }
+
+    private static ValueTask SubmitAsync(SigNozBatch? batch, BatchDispatcher dispatcher, CancellationToken cancellationToken) =>
+        batch is null ? ValueTask.CompletedTask : dispatcher.SubmitAsync(batch, cancellationToken);
+
+    // Processes complete lines in buffer[start..end) until one closes a batch or no complete line is left.
+    private static bool TryTakeLine(byte[] buffer, ref int start, ref int scanFrom, int end, ref bool discarding,
+        RecordProcessor processor, out SigNozBatch? batch)
+    {
+        batch = null;
+        while (true)
+        {
+            var newline = buffer.AsSpan(scanFrom, end - scanFrom).IndexOf((byte)'\n');
+            if (newline < 0)
+            {
+                scanFrom = end;
+                return false;
+            }
+            var lineEnd = scanFrom + newline;
+            if (discarding)
+            {
+                discarding = false; // the rest of an over-long line, already counted
+            }
+            else if (processor.FatalError is null)
+            {
+                batch = processor.ProcessLine(buffer.AsSpan(start, lineEnd - start));
+            }
+            start = scanFrom = lineEnd + 1;
+            if (batch is not null)
+            {
+                return true;
+            }
+            if (processor.FatalError is not null)
+            {
+                return false;
+            }
+        }
+    }
+}

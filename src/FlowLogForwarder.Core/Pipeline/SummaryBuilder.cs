@@ -1,0 +1,90 @@
+using FlowLogForwarder.Batching;
+using FlowLogForwarder.Delivery;
+using FlowLogForwarder.Parsing;
+
+namespace FlowLogForwarder.Pipeline;
+
+/// <summary>Mutable tallies for one object, frozen into a <see cref="ForwardingSummary"/> at the end.</summary>
+internal sealed class SummaryBuilder(int maxSamples)
+{
+    private readonly Dictionary<LineFault, long> _skipped = [];
+    private readonly List<SkippedLine> _samples = [];
+
+    public long Lines { get; set; }
+    public long RecordsRead { get; set; }
+    public long BlankLines { get; set; }
+    public long RecordsForwarded { get; private set; }
+    public long RecordsRejected { get; private set; }
+    public long RecordsFailed { get; private set; }
+    public int Batches { get; set; }
+    public int BatchesFailed { get; private set; }
+    public int Retries { get; private set; }
+    public long BytesOut { get; private set; }
+    public long AcknowledgedThroughLine { get; private set; }
+    public DeliveryResult? StoppingResult { get; private set; }
+
+    private bool _gapInAcknowledged;
+
+    public void Skip(long line, LineFault reason, string? field)
+    {
+        _skipped[reason] = _skipped.GetValueOrDefault(reason) + 1;
+        if (_samples.Count < maxSamples)
+        {
+            _samples.Add(new SkippedLine(line, reason, field));
+        }
+    }
+
+    /// <summary>Counts records that were read but never sent, because delivery stopped first.</summary>
+    public void NotSent(int records) => RecordsFailed += records;
+
+    /// <summary>Records a batch's outcome; batches are completed in sequence order.</summary>
+    public void Completed(SigNozBatch batch, DeliveryResult result)
+    {
+        Retries += result.Retries;
+        switch (result.Status)
+        {
+            case DeliveryStatus.Delivered:
+                RecordsForwarded += batch.RecordCount;
+                BytesOut += batch.Json.Length;
+                break;
+            case DeliveryStatus.Rejected:
+                RecordsRejected += batch.RecordCount;
+                BatchesFailed++;
+                break;
+            default:
+                RecordsFailed += batch.RecordCount;
+                BatchesFailed++;
+                StoppingResult ??= result;
+                _gapInAcknowledged = true;
+                break;
+        }
+        if (!_gapInAcknowledged)
+        {
+            AcknowledgedThroughLine = batch.LastLine;
+        }
+    }
+
+    public ForwardingSummary Build(string objectName, ObjectOutcome outcome, string? error, long bytesIn, long bytesDecompressed, TimeSpan duration) => new()
+    {
+        ObjectKey = objectName,
+        Outcome = outcome,
+        Error = error,
+        Lines = Lines,
+        RecordsRead = RecordsRead,
+        RecordsForwarded = RecordsForwarded,
+        RecordsRejected = RecordsRejected,
+        RecordsFailed = RecordsFailed,
+        RecordsSkipped = _skipped.Values.Sum(),
+        SkippedByReason = new Dictionary<LineFault, long>(_skipped),
+        SkippedSamples = [.. _samples],
+        BlankLines = BlankLines,
+        Batches = Batches,
+        BatchesFailed = BatchesFailed,
+        Retries = Retries,
+        AcknowledgedThroughLine = AcknowledgedThroughLine,
+        BytesIn = bytesIn,
+        BytesDecompressed = bytesDecompressed,
+        BytesOut = BytesOut,
+        Duration = duration,
+    };
+}

@@ -1,0 +1,75 @@
+namespace FlowLogForwarder.Reading;
+
+/// <summary>A read-only pass-through that counts the bytes read and can replay a prefix already read for sniffing.</summary>
+internal sealed class CountingStream(Stream inner, byte[] prefix, int prefixLength) : Stream
+{
+    private int _prefixPosition;
+
+    /// <summary>Bytes read from the inner stream, the sniffed prefix included.</summary>
+    public long BytesRead { get; private set; } = prefixLength;
+
+    public override bool CanRead => true;
+    public override bool CanSeek => false;
+    public override bool CanWrite => false;
+    public override long Length => throw new NotSupportedException();
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+    public override int Read(Span<byte> buffer)
+    {
+        if (TryReadPrefix(buffer, out var copied))
+        {
+            return copied;
+        }
+        var read = inner.Read(buffer);
+        BytesRead += read;
+        return read;
+    }
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        if (TryReadPrefix(buffer.Span, out var copied))
+        {
+            return copied;
+        }
+        var read = await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+        BytesRead += read;
+        return read;
+    }
+
+    public override void Flush() { }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await inner.DisposeAsync().ConfigureAwait(false);
+        await base.DisposeAsync().ConfigureAwait(false);
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            inner.Dispose();
+        }
+        base.Dispose(disposing);
+    }
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override void SetLength(long value) => throw new NotSupportedException();
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    private bool TryReadPrefix(Span<byte> buffer, out int copied)
+    {
+        copied = Math.Min(prefixLength - _prefixPosition, buffer.Length);
+        if (copied <= 0)
+        {
+            return false;
+        }
+        prefix.AsSpan(_prefixPosition, copied).CopyTo(buffer);
+        _prefixPosition += copied;
+        return true;
+    }
+}

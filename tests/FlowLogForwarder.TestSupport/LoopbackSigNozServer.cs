@@ -1,0 +1,199 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace FlowLogForwarder.TestSupport;
+
+/// <summary>
+/// A SigNoz HTTP logs endpoint on 127.0.0.1 for tests (Kestrel, a real socket). It enforces the contract
+/// (POST, JSON array of log objects, ingestion key), answers queued faults first, and records what it accepted.
+/// </summary>
+public sealed class LoopbackSigNozServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly ConcurrentQueue<ServerFault> _faults = new();
+    private readonly Func<JsonElement, long>? _recordId;
+    private readonly object _gate = new();
+    private readonly List<long[]> _acceptedIds = [];
+    private readonly List<byte[]> _acceptedBodies = [];
+    private readonly bool _keepBodies;
+    private int _requests;
+
+    private LoopbackSigNozServer(WebApplication app, string? expectedKey, Func<JsonElement, long>? recordId, bool keepBodies)
+    {
+        _app = app;
+        ExpectedKey = expectedKey;
+        _recordId = recordId;
+        _keepBodies = keepBodies;
+    }
+
+    /// <summary>The key requests must carry in <c>signoz-ingestion-key</c>; null accepts any request.</summary>
+    public string? ExpectedKey { get; }
+
+    /// <summary>The logs URL, <c>http://127.0.0.1:PORT/logs/json</c>.</summary>
+    public Uri Endpoint { get; private set; } = null!;
+
+    /// <summary>Requests received, faulted ones included.</summary>
+    public int Requests => Volatile.Read(ref _requests);
+
+    /// <summary>Records in accepted requests.</summary>
+    public long RecordsAccepted { get; private set; }
+
+    /// <summary>Why the last refused request was refused.</summary>
+    public string? LastRejection { get; private set; }
+
+    /// <summary>Headers of the last request.</summary>
+    public IHeaderDictionary? LastHeaders { get; private set; }
+
+    /// <summary>Record ids of each accepted request, in arrival order (when an id function was given).</summary>
+    public IReadOnlyList<long[]> AcceptedIds { get { lock (_gate) { return [.. _acceptedIds]; } } }
+
+    /// <summary>Bodies of accepted requests (when kept).</summary>
+    public IReadOnlyList<byte[]> AcceptedBodies { get { lock (_gate) { return [.. _acceptedBodies]; } } }
+
+    /// <summary>Starts a server on an ephemeral loopback port.</summary>
+    public static async Task<LoopbackSigNozServer> StartAsync(string? expectedKey = null, Func<JsonElement, long>? recordId = null, bool keepBodies = true)
+    {
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
+        builder.WebHost.UseKestrelCore().ConfigureKestrel(options =>
+        {
+            options.Listen(IPAddress.Loopback, 0);
+            options.Limits.MaxRequestBodySize = 32 * 1024 * 1024;
+        });
+        var app = builder.Build();
+        var server = new LoopbackSigNozServer(app, expectedKey, recordId, keepBodies);
+        app.Run(server.HandleAsync);
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        server.Endpoint = new Uri(new Uri(address), "/logs/json");
+        return server;
+    }
+
+    /// <summary>Queues faults for the next requests, in order.</summary>
+    public void Enqueue(params ServerFault[] faults)
+    {
+        foreach (var fault in faults)
+        {
+            _faults.Enqueue(fault);
+        }
+    }
+
+    /// <summary>Stops the server.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+
+    private async Task HandleAsync(HttpContext context)
+    {
+        Interlocked.Increment(ref _requests);
+        LastHeaders = new HeaderDictionary(context.Request.Headers.ToDictionary(h => h.Key, h => h.Value, StringComparer.OrdinalIgnoreCase));
+        using var buffer = new MemoryStream();
+        await context.Request.Body.CopyToAsync(buffer);
+
+        if (_faults.TryDequeue(out var fault))
+        {
+            switch (fault)
+            {
+                case ServerFault.Drop:
+                    context.Abort();
+                    return;
+                case ServerFault.Status status:
+                    if (status.RetryAfter is not null)
+                    {
+                        context.Response.Headers.RetryAfter = status.RetryAfter;
+                    }
+                    context.Response.StatusCode = status.Code;
+                    await context.Response.WriteAsync($"injected {status.Code}");
+                    return;
+            }
+        }
+
+        if (context.Request.Method != HttpMethods.Post)
+        {
+            await RefuseAsync(context, 405, "only POST is accepted");
+            return;
+        }
+        if (ExpectedKey is not null && context.Request.Headers["signoz-ingestion-key"] != ExpectedKey)
+        {
+            await RefuseAsync(context, 401, "missing or wrong signoz-ingestion-key");
+            return;
+        }
+        var body = buffer.ToArray();
+        var problem = Validate(body, out var ids);
+        if (problem is not null)
+        {
+            await RefuseAsync(context, 400, problem);
+            return;
+        }
+        lock (_gate)
+        {
+            RecordsAccepted += ids.Length;
+            _acceptedIds.Add(ids);
+            if (_keepBodies)
+            {
+                _acceptedBodies.Add(body);
+            }
+        }
+        context.Response.StatusCode = 200;
+    }
+
+    private async Task RefuseAsync(HttpContext context, int status, string reason)
+    {
+        LastRejection = reason;
+        context.Response.StatusCode = status;
+        await context.Response.WriteAsync(reason);
+    }
+
+    // SigNoz's contract: a JSON array of objects; timestamp a number; body a string; attributes and resources objects.
+    private string? Validate(byte[] body, out long[] ids)
+    {
+        ids = [];
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Array)
+            {
+                return "body is not a JSON array";
+            }
+            ids = new long[root.GetArrayLength()];
+            var i = 0;
+            foreach (var record in root.EnumerateArray())
+            {
+                if (record.ValueKind != JsonValueKind.Object)
+                {
+                    return $"element {i} is not an object";
+                }
+                if (record.TryGetProperty("timestamp", out var ts) && ts.ValueKind != JsonValueKind.Number)
+                {
+                    return $"element {i}: timestamp is not a number";
+                }
+                if (!record.TryGetProperty("body", out var text) || text.ValueKind != JsonValueKind.String)
+                {
+                    return $"element {i}: body is missing or not a string";
+                }
+                foreach (var name in new[] { "attributes", "resources" })
+                {
+                    if (record.TryGetProperty(name, out var map) && map.ValueKind != JsonValueKind.Object)
+                    {
+                        return $"element {i}: {name} is not an object";
+                    }
+                }
+                ids[i++] = _recordId?.Invoke(record) ?? 0;
+            }
+            return null;
+        }
+        catch (JsonException ex)
+        {
+            return "invalid JSON: " + ex.Message;
+        }
+    }
+}

@@ -1,0 +1,178 @@
+using System.Text;
+using FlowLogForwarder.Delivery;
+using FlowLogForwarder.TestSupport;
+
+namespace FlowLogForwarder.Tests.Delivery;
+
+public sealed class SigNozClientTests : IAsyncLifetime
+{
+    private const string Key = "test-ingestion-key-0123456789";
+    private static readonly TimeSpan AttemptTimeout = TimeSpan.FromSeconds(17);
+    private static readonly byte[] Body = Encoding.UTF8.GetBytes("""[{"timestamp":1763805960000000000,"body":"x","attributes":{},"resources":{}}]""");
+
+    private LoopbackSigNozServer _server = null!;
+    private readonly HttpClient _http = SigNozClient.CreateHttpClient();
+    private readonly RecordingTimeProvider _time = new(AttemptTimeout);
+
+    public async Task InitializeAsync() => _server = await LoopbackSigNozServer.StartAsync(Key);
+
+    public async Task DisposeAsync()
+    {
+        _http.Dispose();
+        await _server.DisposeAsync();
+    }
+
+    private SigNozClient Client(string? key = Key, int maxAttempts = 6) => new(_http, new SigNozClientOptions
+    {
+        Endpoint = _server.Endpoint,
+        IngestionKey = key,
+        MaxAttempts = maxAttempts,
+        AttemptTimeout = AttemptTimeout,
+        BaseDelay = TimeSpan.FromMilliseconds(200),
+        MaxDelay = TimeSpan.FromSeconds(30),
+    }, _time);
+
+    [Fact]
+    public async Task A_batch_is_posted_as_JSON_with_the_ingestion_key_header()
+    {
+        var result = await Client().SendAsync(Body, CancellationToken.None);
+
+        Assert.Equal(new DeliveryResult(DeliveryStatus.Delivered, 1, 200, null), result);
+        Assert.Equal(Key, _server.LastHeaders!["signoz-ingestion-key"]);
+        Assert.Equal("application/json", _server.LastHeaders!.ContentType);
+        Assert.Equal(Body, Assert.Single(_server.AcceptedBodies));
+    }
+
+    [Fact]
+    public async Task Throttling_is_retried_after_the_Retry_After_the_server_asked_for()
+    {
+        _server.Enqueue(new ServerFault.Status(429, RetryAfter: "7"), new ServerFault.Status(429, RetryAfter: "3"));
+
+        var result = await Client().SendAsync(Body, CancellationToken.None);
+
+        Assert.Equal(DeliveryStatus.Delivered, result.Status);
+        Assert.Equal(3, result.Attempts);
+        Assert.Equal(3, _server.Requests);
+        Assert.Equal([TimeSpan.FromSeconds(7), TimeSpan.FromSeconds(3)], _time.Delays);
+    }
+
+    [Fact]
+    public async Task A_Retry_After_longer_than_the_maximum_delay_is_capped()
+    {
+        _server.Enqueue(new ServerFault.Status(503, RetryAfter: "3600"));
+        var result = await Client().SendAsync(Body, CancellationToken.None);
+        Assert.Equal(DeliveryStatus.Delivered, result.Status);
+        Assert.Equal([TimeSpan.FromSeconds(30)], _time.Delays);
+    }
+
+    [Fact]
+    public async Task Server_errors_are_retried_with_growing_jittered_backoff()
+    {
+        _server.Enqueue(new ServerFault.Status(503), new ServerFault.Status(500), new ServerFault.Status(502), new ServerFault.Status(408));
+
+        var result = await Client().SendAsync(Body, CancellationToken.None);
+
+        Assert.Equal(DeliveryStatus.Delivered, result.Status);
+        Assert.Equal(5, result.Attempts);
+        Assert.Equal(4, result.Retries);
+        var delays = _time.Delays;
+        Assert.Equal(4, delays.Count);
+        Assert.All(delays, d => Assert.InRange(d, TimeSpan.Zero, TimeSpan.FromSeconds(30)));
+        Assert.True(delays[3] > delays[0], $"backoff should grow: {string.Join(", ", delays)}");
+    }
+
+    [Fact]
+    public async Task A_dropped_connection_is_retried()
+    {
+        _server.Enqueue(new ServerFault.Drop(), new ServerFault.Drop());
+        var result = await Client().SendAsync(Body, CancellationToken.None);
+        Assert.Equal(DeliveryStatus.Delivered, result.Status);
+        Assert.Equal(3, result.Attempts);
+        Assert.Single(_server.AcceptedBodies);
+    }
+
+    [Fact]
+    public async Task Bad_request_is_rejected_without_retry()
+    {
+        var result = await Client().SendAsync("[{\"body\":1}]"u8.ToArray(), CancellationToken.None);
+        Assert.Equal(DeliveryStatus.Rejected, result.Status);
+        Assert.Equal(400, result.HttpStatus);
+        Assert.Equal(1, _server.Requests);
+        Assert.Contains("body is missing or not a string", result.Error, StringComparison.Ordinal);
+        Assert.False(result.StopsObject);
+    }
+
+    [Theory]
+    [InlineData("wrong-key")]
+    [InlineData(null)]
+    public async Task A_wrong_or_missing_key_is_unauthorized_without_retry_and_the_key_is_not_echoed(string? key)
+    {
+        var result = await Client(key).SendAsync(Body, CancellationToken.None);
+        Assert.Equal(DeliveryStatus.Unauthorized, result.Status);
+        Assert.Equal(1, _server.Requests);
+        Assert.True(result.StopsObject);
+        Assert.DoesNotContain(Key, result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Forbidden_and_not_found_are_not_retried()
+    {
+        _server.Enqueue(new ServerFault.Status(403), new ServerFault.Status(404));
+        Assert.Equal(DeliveryStatus.Unauthorized, (await Client().SendAsync(Body, CancellationToken.None)).Status);
+        Assert.Equal(DeliveryStatus.NotFound, (await Client().SendAsync(Body, CancellationToken.None)).Status);
+        Assert.Equal(2, _server.Requests);
+    }
+
+    [Fact]
+    public async Task Persistent_failure_exhausts_the_attempts_and_stops_the_object()
+    {
+        _server.Enqueue(Enumerable.Repeat<ServerFault>(new ServerFault.Status(503), 10).ToArray());
+        var result = await Client(maxAttempts: 3).SendAsync(Body, CancellationToken.None);
+        Assert.Equal(DeliveryStatus.RetriesExhausted, result.Status);
+        Assert.Equal(3, result.Attempts);
+        Assert.Equal(3, _server.Requests);
+        Assert.True(result.StopsObject);
+    }
+
+    [Fact]
+    public async Task A_refused_connection_is_a_network_failure_after_the_attempts()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        var client = new SigNozClient(_http, new SigNozClientOptions
+        {
+            Endpoint = new Uri($"http://127.0.0.1:{port}/logs/json"),
+            MaxAttempts = 2,
+            AttemptTimeout = AttemptTimeout,
+        }, _time);
+        var result = await client.SendAsync(Body, CancellationToken.None);
+        Assert.Equal(DeliveryStatus.RetriesExhausted, result.Status);
+        Assert.Equal(2, result.Attempts);
+        Assert.Contains("network error", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Cancellation_stops_retrying_and_reports_cancelled()
+    {
+        _server.Enqueue(Enumerable.Repeat<ServerFault>(new ServerFault.Status(503), 10).ToArray());
+        using var cancel = new CancellationTokenSource();
+        var slowClock = new SigNozClient(_http, new SigNozClientOptions
+        {
+            Endpoint = _server.Endpoint,
+            IngestionKey = Key,
+            BaseDelay = TimeSpan.FromMinutes(1),
+            MaxDelay = TimeSpan.FromMinutes(1),
+        }, TimeProvider.System);
+        var sending = slowClock.SendAsync(Body, cancel.Token).AsTask();
+        while (_server.Requests == 0)
+        {
+            await Task.Delay(10);
+        }
+        await cancel.CancelAsync();
+        var result = await sending.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(DeliveryStatus.Cancelled, result.Status);
+        Assert.True(result.StopsObject);
+    }
+}

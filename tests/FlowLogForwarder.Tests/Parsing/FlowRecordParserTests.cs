@@ -1,0 +1,141 @@
+using System.Text;
+using FlowLogForwarder.Parsing;
+
+namespace FlowLogForwarder.Tests.Parsing;
+
+public class FlowRecordParserTests
+{
+    // Every field of versions 2 to 8, in AWS's documented order, with a value for each.
+    internal static readonly (string Name, string Value)[] AllFields =
+    [
+        ("version", "8"), ("account-id", "123456789012"), ("interface-id", "eni-0c3d4e5f6a7b8c9d0"),
+        ("srcaddr", "10.0.3.17"), ("dstaddr", "10.0.4.9"), ("srcport", "45012"), ("dstport", "5432"), ("protocol", "6"),
+        ("packets", "40"), ("bytes", "28800"), ("start", "1763805900"), ("end", "1763805960"), ("action", "ACCEPT"), ("log-status", "OK"),
+        ("vpc-id", "vpc-0a1b2c3d"), ("subnet-id", "subnet-0bb22cc33dd44ee55"), ("instance-id", "i-0123456789abcdef0"), ("tcp-flags", "19"),
+        ("type", "IPv4"), ("pkt-srcaddr", "192.0.2.10"), ("pkt-dstaddr", "10.0.4.9"),
+        ("region", "us-east-1"), ("az-id", "use1-az6"), ("sublocation-type", "outpost"), ("sublocation-id", "op-0123456789abcdef0"),
+        ("pkt-src-aws-service", "AMAZON"), ("pkt-dst-aws-service", "S3"), ("flow-direction", "egress"), ("traffic-path", "8"),
+        ("ecs-cluster-arn", "arn:aws:ecs:us-east-1:123456789012:cluster/payments"), ("ecs-cluster-name", "payments"),
+        ("ecs-container-instance-arn", "arn:aws:ecs:us-east-1:123456789012:container-instance/payments/8f2b"), ("ecs-container-instance-id", "8f2b"),
+        ("ecs-container-id", "1f3e5d7c"), ("ecs-second-container-id", "2a4c6e8f"), ("ecs-service-name", "api"),
+        ("ecs-task-definition-arn", "arn:aws:ecs:us-east-1:123456789012:task-definition/api:42"),
+        ("ecs-task-arn", "arn:aws:ecs:us-east-1:123456789012:task/payments/0e1f"), ("ecs-task-id", "0e1f"), ("reject-reason", "BPA"),
+    ];
+
+    private static FlowRecordParser ParserFor(string header) => new(FlowLogHeader.Parse(header));
+
+    [Fact]
+    public void Every_field_of_versions_2_to_8_is_known_and_read_from_its_column()
+    {
+        var header = string.Join(' ', AllFields.Select(f => f.Name));
+        var line = string.Join(' ', AllFields.Select(f => f.Value));
+        var parser = ParserFor(header);
+
+        Assert.DoesNotContain(FlowField.Unknown, parser.Header.Fields);
+        Assert.Equal(AllFields.Length, FlowFieldCatalog.KnownFields.Count());
+        var bytes = Encoding.ASCII.GetBytes(line);
+        Assert.Equal(LineFault.None, parser.Parse(bytes, out var record));
+        foreach (var field in FlowFieldCatalog.KnownFields)
+        {
+            var expected = AllFields.Single(f => f.Name == FlowFieldCatalog.NameOf(field)).Value;
+            Assert.True(record.TryGet(field, out var raw), field.ToString());
+            Assert.Equal(expected, Encoding.ASCII.GetString(raw));
+            if (FlowFieldCatalog.KindOf(field) == FlowFieldKind.Number)
+            {
+                Assert.True(record.TryGetNumber(field, out var number));
+                Assert.Equal(ulong.Parse(expected, System.Globalization.CultureInfo.InvariantCulture), number);
+            }
+        }
+    }
+
+    [Fact]
+    public void Field_order_comes_from_the_header_not_a_fixed_list()
+    {
+        var shuffled = AllFields.OrderBy(f => f.Name.GetHashCode(StringComparison.Ordinal) ^ 0x5bd1e995).ToArray();
+        Assert.NotEqual(AllFields.Select(f => f.Name), shuffled.Select(f => f.Name));
+        var parser = ParserFor(string.Join(' ', shuffled.Select(f => f.Name)));
+
+        Assert.Equal(LineFault.None, parser.Parse(Encoding.ASCII.GetBytes(string.Join(' ', shuffled.Select(f => f.Value))), out var record));
+        Assert.True(record.TryGetNumber(FlowField.DstPort, out var port));
+        Assert.Equal(5432UL, port);
+        Assert.True(record.TryGet(FlowField.InterfaceId, out var eni));
+        Assert.Equal("eni-0c3d4e5f6a7b8c9d0", Encoding.ASCII.GetString(eni));
+    }
+
+    [Fact]
+    public void Unknown_fields_are_kept_as_columns()
+    {
+        var parser = ParserFor("version srcaddr future-field-x end");
+        Assert.Equal(FlowField.Unknown, parser.Header.Fields[2]);
+        Assert.Equal("future-field-x", parser.Header.Names[2]);
+        Assert.Equal(LineFault.None, parser.Parse("2 10.0.0.1 some-value 1763805960"u8, out var record));
+        Assert.Equal("some-value", Encoding.ASCII.GetString(record.Raw(2)));
+    }
+
+    [Fact]
+    public void A_dash_means_absent_even_in_numeric_fields()
+    {
+        var parser = ParserFor(FlowFieldCatalog.NameOf(FlowField.Version) + " srcport packets log-status");
+        Assert.Equal(LineFault.None, parser.Parse("2 - - NODATA"u8, out var record));
+        Assert.False(record.TryGetNumber(FlowField.SrcPort, out _));
+        Assert.False(record.TryGet(FlowField.Packets, out _));
+        Assert.True(record.TryGet(FlowField.LogStatus, out var status));
+        Assert.Equal("NODATA", Encoding.ASCII.GetString(status));
+    }
+
+    [Theory]
+    [InlineData("9223372036854775807", 9223372036854775807UL)]
+    [InlineData("9223372036854775808", 9223372036854775808UL)]
+    [InlineData("18446744073709551615", 18446744073709551615UL)]
+    [InlineData("0", 0UL)]
+    public void Sixty_four_bit_counters_parse_up_to_their_edges(string value, ulong expected)
+    {
+        var parser = ParserFor("packets bytes");
+        Assert.Equal(LineFault.None, parser.Parse(Encoding.ASCII.GetBytes($"{value} {value}"), out var record));
+        Assert.True(record.TryGetNumber(FlowField.Bytes, out var bytes));
+        Assert.Equal(expected, bytes);
+    }
+
+    [Theory]
+    [InlineData("18446744073709551616")]
+    [InlineData("-1")]
+    [InlineData("12x")]
+    [InlineData("1.5")]
+    [InlineData("+7")]
+    [InlineData("0x10")]
+    public void A_bad_number_is_a_fault_naming_its_column(string value)
+    {
+        var parser = ParserFor("srcaddr bytes action");
+        Assert.Equal(LineFault.BadNumber, parser.Parse(Encoding.ASCII.GetBytes($"10.0.0.1 {value} ACCEPT"), out _));
+        Assert.Equal(1, parser.FaultColumn);
+    }
+
+    [Theory]
+    [InlineData("2 10.0.0.1")]
+    [InlineData("2 10.0.0.1 ACCEPT extra")]
+    [InlineData("")]
+    public void A_line_with_the_wrong_number_of_fields_is_a_fault(string line)
+    {
+        var parser = ParserFor("version srcaddr action");
+        Assert.Equal(LineFault.FieldCount, parser.Parse(Encoding.ASCII.GetBytes(line), out _));
+    }
+
+    [Fact]
+    public void IPv6_addresses_are_read_whole()
+    {
+        var parser = ParserFor("srcaddr dstaddr type");
+        Assert.Equal(LineFault.None, parser.Parse("2001:db8:1234:1a00::10 fe80::1ff:fe23:4567:890a IPv6"u8, out var record));
+        Assert.True(record.TryGet(FlowField.DstAddr, out var dst));
+        Assert.Equal("fe80::1ff:fe23:4567:890a", Encoding.ASCII.GetString(dst));
+    }
+
+    [Fact]
+    public void Runs_of_spaces_separate_fields_like_one_space()
+    {
+        var parser = ParserFor("version  srcaddr action ");
+        Assert.Equal(3, parser.Header.ColumnCount);
+        Assert.Equal(LineFault.None, parser.Parse("2  10.0.0.1   ACCEPT "u8, out var record));
+        Assert.True(record.TryGet(FlowField.Action, out var action));
+        Assert.Equal("ACCEPT", Encoding.ASCII.GetString(action));
+    }
+}

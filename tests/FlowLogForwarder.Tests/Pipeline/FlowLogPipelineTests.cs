@@ -1,0 +1,155 @@
+using System.IO.Compression;
+using System.Text;
+using FlowLogForwarder.Parsing;
+using FlowLogForwarder.Pipeline;
+using FlowLogForwarder.TestSupport;
+
+namespace FlowLogForwarder.Tests.Pipeline;
+
+public class FlowLogPipelineTests
+{
+    private const string Header = FlowLogGenerator.DefaultHeader;
+
+    private static string Lines(int from, int count) =>
+        string.Concat(Enumerable.Range(from, count).Select(i => FlowLogGenerator.Line(i) + "\n"));
+
+    private static long[] Packets(List<System.Text.Json.JsonElement> records) =>
+        [.. records.Select(r => r.GetProperty("attributes").GetProperty("aws.vpc.flow.packets").GetInt64())];
+
+    [Fact]
+    public async Task CRLF_line_ends_and_a_missing_final_newline_are_tolerated()
+    {
+        var text = Header + "\n" + Lines(0, 3) + FlowLogGenerator.Line(3);
+        var (summary, records, _) = await TestHelpers.RunAsync(TestHelpers.Gzip(text, crlf: true));
+        Assert.Equal(ObjectOutcome.Completed, summary.Outcome);
+        Assert.Equal([0, 1, 2, 3], Packets(records));
+        Assert.All(records, r => Assert.DoesNotContain('\r', r.GetProperty("body").GetString()!));
+    }
+
+    [Fact]
+    public async Task An_empty_object_completes_with_no_records()
+    {
+        var (summary, records, sink) = await TestHelpers.RunAsync(TestHelpers.Gzip(""));
+        Assert.Equal(ObjectOutcome.Completed, summary.Outcome);
+        Assert.Empty(records);
+        Assert.Empty(sink.Batches);
+        Assert.Equal(0, summary.Lines);
+    }
+
+    [Fact]
+    public async Task A_header_only_object_completes_with_no_records()
+    {
+        var (summary, records, _) = await TestHelpers.RunTextAsync(Header + "\n");
+        Assert.Equal(ObjectOutcome.Completed, summary.Outcome);
+        Assert.Empty(records);
+        Assert.Equal(1, summary.Lines);
+    }
+
+    [Fact]
+    public async Task Malformed_lines_mid_object_are_counted_with_line_numbers_and_the_rest_is_delivered()
+    {
+        var text = Header + "\n" + Lines(0, 2)
+            + "2 123456789012 eni-1 10.0.0.1 10.0.0.2 443\n" // line 4: too few fields
+            + Lines(2, 2)
+            + FlowLogGenerator.Line(4).Replace(" 6 ", " six ", StringComparison.Ordinal) + "\n" // line 7: protocol not a number
+            + "\n" // blank, ignored
+            + Lines(5, 2);
+        var (summary, records, _) = await TestHelpers.RunTextAsync(text);
+
+        Assert.Equal(ObjectOutcome.Completed, summary.Outcome);
+        Assert.Equal([0, 1, 2, 3, 5, 6], Packets(records));
+        Assert.Equal(6, summary.RecordsForwarded);
+        Assert.Equal(2, summary.RecordsSkipped);
+        Assert.Equal(1, summary.SkippedByReason[LineFault.FieldCount]);
+        Assert.Equal(1, summary.SkippedByReason[LineFault.BadNumber]);
+        Assert.Equal([new SkippedLine(4, LineFault.FieldCount, null), new SkippedLine(7, LineFault.BadNumber, "protocol")], summary.SkippedSamples);
+        Assert.Equal(1, summary.BlankLines);
+    }
+
+    [Fact]
+    public async Task Concatenated_gzip_members_are_read_as_one_object()
+    {
+        var output = new MemoryStream();
+        foreach (var part in new[] { Header + "\n" + Lines(0, 2), Lines(2, 3) })
+        {
+            using var gzip = new GZipStream(output, CompressionLevel.Fastest, leaveOpen: true);
+            gzip.Write(Encoding.UTF8.GetBytes(part));
+        }
+        output.Position = 0;
+        var length = output.Length;
+        var (summary, records, _) = await TestHelpers.RunAsync(output);
+        Assert.Equal([0, 1, 2, 3, 4], Packets(records));
+        Assert.Equal(length, summary.BytesIn);
+    }
+
+    [Fact]
+    public async Task Plain_text_objects_are_read_without_decompression()
+    {
+        var bytes = Encoding.UTF8.GetBytes(Header + "\n" + Lines(0, 3));
+        var (summary, records, _) = await TestHelpers.RunAsync(new MemoryStream(bytes));
+        Assert.Equal([0, 1, 2], Packets(records));
+        Assert.Equal(bytes.Length, summary.BytesDecompressed);
+    }
+
+    [Fact]
+    public async Task An_object_whose_first_line_is_not_a_header_is_unreadable_and_sends_nothing()
+    {
+        var (summary, records, _) = await TestHelpers.RunTextAsync(Lines(0, 3));
+        Assert.Equal(ObjectOutcome.Unreadable, summary.Outcome);
+        Assert.Contains("line 1: not a flow log header", summary.Error, StringComparison.Ordinal);
+        Assert.Empty(records);
+    }
+
+    [Fact]
+    public async Task Corrupt_gzip_mid_object_delivers_the_records_before_the_fault()
+    {
+        var gzip = TestHelpers.Gzip(Header + "\n" + Lines(0, 20000)).ToArray();
+        // Damage the deflate data well past the start: the earlier records decompress fine.
+        for (var i = gzip.Length / 2; i < gzip.Length / 2 + 64; i++)
+        {
+            gzip[i] ^= 0x5a;
+        }
+        var (summary, records, _) = await TestHelpers.RunAsync(new MemoryStream(gzip), new PipelineOptions { MaxBatchRecords = 500 });
+        Assert.Equal(ObjectOutcome.Unreadable, summary.Outcome);
+        Assert.Contains("corrupt gzip", summary.Error, StringComparison.Ordinal);
+        Assert.NotEmpty(records);
+        Assert.Equal(Enumerable.Range(0, records.Count).Select(i => (long)i), Packets(records));
+    }
+
+    [Fact]
+    public async Task A_line_longer_than_the_limit_is_skipped_without_being_buffered()
+    {
+        var huge = "2 123456789012 eni-1 " + new string('9', 3 * 1024 * 1024) + "\n";
+        var text = Header + "\n" + Lines(0, 2) + huge + Lines(2, 2);
+        var (summary, records, _) = await TestHelpers.RunTextAsync(text, new PipelineOptions { MaxLineBytes = 4096 });
+        Assert.Equal([0, 1, 2, 3], Packets(records));
+        Assert.Equal(1, summary.SkippedByReason[LineFault.LineTooLong]);
+        Assert.Equal(4, summary.SkippedSamples.Single().Line);
+    }
+
+    [Fact]
+    public async Task Invalid_UTF8_lines_are_counted_and_skipped()
+    {
+        var bytes = new List<byte>(Encoding.UTF8.GetBytes(Header + "\n" + Lines(0, 1)));
+        bytes.AddRange(Encoding.UTF8.GetBytes("2 123456789012 eni-"));
+        bytes.AddRange(new byte[] { 0xff, 0xfe, 0xc3 });
+        bytes.AddRange(Encoding.UTF8.GetBytes(FlowLogGenerator.Line(1)[19..] + "\n" + Lines(2, 1)));
+        var (summary, records, _) = await TestHelpers.RunAsync(new MemoryStream([.. bytes]));
+        Assert.Equal([0, 2], Packets(records));
+        Assert.Equal(1, summary.SkippedByReason[LineFault.InvalidUtf8]);
+    }
+
+    [Fact]
+    public async Task The_summary_counts_bytes_batches_and_progress()
+    {
+        var gzip = TestHelpers.Gzip(Header + "\n" + Lines(0, 1000));
+        var length = gzip.Length;
+        var (summary, _, sink) = await TestHelpers.RunAsync(gzip, new PipelineOptions { MaxBatchRecords = 300 });
+        Assert.Equal(1000, summary.RecordsRead);
+        Assert.Equal(1000, summary.RecordsForwarded);
+        Assert.Equal(4, summary.Batches);
+        Assert.Equal(length, summary.BytesIn);
+        Assert.Equal(sink.Batches.Sum(b => (long)b.Length), summary.BytesOut);
+        Assert.Equal(1001, summary.AcknowledgedThroughLine);
+    }
+}

@@ -1,0 +1,29 @@
+# FlowLogForwarder: build, test, try locally, and the SAM build hook.
+SHELL := /bin/bash
+CONFIGURATION ?= Release
+CLI_DLL := src/FlowLogForwarder.Cli/bin/$(CONFIGURATION)/net10.0/flowlog-forward.dll
+SINK_PORT ?= 4318
+
+.PHONY: build test demo preview clean
+
+build:
+	dotnet build FlowLogForwarder.sln -c $(CONFIGURATION) -warnaserror
+
+# The test command of the README and of CI.
+test:
+	dotnet test FlowLogForwarder.sln -c $(CONFIGURATION) --logger "console;verbosity=normal"
+
+# Forwards the bundled samples to a local SigNoz-compatible receiver: no cloud account needed.
+demo:
+	dotnet build src/FlowLogForwarder.Cli -c $(CONFIGURATION) -v quiet -nologo
+	@dotnet $(CLI_DLL) sink --port $(SINK_PORT) & sink=$$!; \
+	trap 'kill $$sink 2>/dev/null; wait $$sink 2>/dev/null' EXIT; \
+	for i in $$(seq 1 50); do (exec 3<>/dev/tcp/127.0.0.1/$(SINK_PORT)) 2>/dev/null && break; sleep 0.1; done; \
+	SIGNOZ_ALLOW_HTTP=true dotnet $(CLI_DLL) send tests/samples/*.log.gz --endpoint http://127.0.0.1:$(SINK_PORT)/logs/json
+
+# Prints the JSON records the first sample would produce.
+preview:
+	dotnet run --project src/FlowLogForwarder.Cli -c $(CONFIGURATION) -- preview tests/samples/123456789012_vpcflowlogs_us-east-1_fl-05c6d7e8f9a0b1c2d_20261122T1010Z_9d8e7f6a.log.gz
+
+clean:
+	dotnet clean FlowLogForwarder.sln -v quiet

@@ -1,0 +1,76 @@
+using FlowLogForwarder.Configuration;
+using FlowLogForwarder.Mapping;
+
+namespace FlowLogForwarder.Tests.Configuration;
+
+public class ForwarderOptionsTests
+{
+    private static ForwarderOptions Load(params (string Name, string Value)[] variables)
+    {
+        var map = variables.ToDictionary(v => v.Name, v => v.Value);
+        return ForwarderOptions.Load(name => map.GetValueOrDefault(name));
+    }
+
+    [Fact]
+    public void Defaults_apply_when_only_the_endpoint_is_set()
+    {
+        var options = Load(("SIGNOZ_ENDPOINT", "https://ingest.us.signoz.cloud:443/logs/json"));
+        Assert.Equal(4 * 1024 * 1024, options.Pipeline.MaxBatchBytes);
+        Assert.Equal(10_000, options.Pipeline.MaxBatchRecords);
+        Assert.Equal(AttributeNaming.OpenTelemetry, options.Pipeline.Naming);
+        Assert.Equal(6, options.MaxAttempts);
+        Assert.False(options.AllowHttp);
+    }
+
+    [Theory]
+    [InlineData("SIGNOZ_ENDPOINT", "not a url")]
+    [InlineData("SIGNOZ_ENDPOINT", "ftp://host/logs")]
+    [InlineData("SIGNOZ_ENDPOINT", "http://collector.internal:8082/")]
+    [InlineData("SIGNOZ_ENDPOINT", "https://user:pw@ingest.us.signoz.cloud/logs/json")]
+    [InlineData("FLOWLOG_BATCH_MAX_BYTES", "16777216")]
+    [InlineData("FLOWLOG_BATCH_MAX_BYTES", "-1")]
+    [InlineData("FLOWLOG_BATCH_MAX_RECORDS", "0")]
+    [InlineData("FLOWLOG_MAX_IN_FLIGHT", "many")]
+    [InlineData("FLOWLOG_ATTRIBUTE_NAMING", "ecs")]
+    [InlineData("SIGNOZ_ALLOW_HTTP", "maybe")]
+    [InlineData("SIGNOZ_MAX_ATTEMPTS", "0")]
+    public void A_bad_value_fails_with_a_message_naming_the_variable(string name, string value)
+    {
+        var variables = new Dictionary<string, string> { ["SIGNOZ_ENDPOINT"] = "https://ingest.us.signoz.cloud:443/logs/json", [name] = value };
+        var error = Assert.Throws<ConfigurationException>(() => ForwarderOptions.Load(n => variables.GetValueOrDefault(n)));
+        Assert.Equal(name, error.Variable);
+        Assert.StartsWith(name + ":", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_missing_endpoint_is_named()
+    {
+        var error = Assert.Throws<ConfigurationException>(() => Load());
+        Assert.Equal("SIGNOZ_ENDPOINT", error.Variable);
+    }
+
+    [Fact]
+    public void Plain_http_needs_the_explicit_opt_in()
+    {
+        var options = Load(("SIGNOZ_ENDPOINT", "http://10.0.0.5:8082/"), ("SIGNOZ_ALLOW_HTTP", "true"));
+        Assert.Equal("http", options.Endpoint!.Scheme);
+    }
+
+    [Fact]
+    public void The_key_never_appears_in_the_description()
+    {
+        const string Secret = "sk-very-secret-ingestion-key";
+        var options = Load(("SIGNOZ_ENDPOINT", "https://ingest.eu.signoz.cloud:443/logs/json"), ("SIGNOZ_INGESTION_KEY", Secret));
+        Assert.Equal(Secret, options.IngestionKey);
+        Assert.DoesNotContain(Secret, options.ToString(), StringComparison.Ordinal);
+        Assert.Contains("key=set", options.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Key_and_key_parameter_are_exclusive()
+    {
+        var error = Assert.Throws<ConfigurationException>(() => Load(("SIGNOZ_ENDPOINT", "https://x/logs/json"),
+            ("SIGNOZ_INGESTION_KEY", "a"), ("SIGNOZ_INGESTION_KEY_PARAMETER", "/signoz/key")));
+        Assert.Equal("SIGNOZ_INGESTION_KEY_PARAMETER", error.Variable);
+    }
+}

@@ -26,6 +26,8 @@ public sealed class ForwarderOptions
         public const string BatchMaxRecords = "FLOWLOG_BATCH_MAX_RECORDS";
         public const string MaxInFlight = "FLOWLOG_MAX_IN_FLIGHT";
         public const string MaxLineBytes = "FLOWLOG_MAX_LINE_BYTES";
+        public const string S3ServiceUrl = "FLOWLOG_S3_SERVICE_URL";
+        public const string SsmServiceUrl = "FLOWLOG_SSM_SERVICE_URL";
     }
 
     /// <summary>SigNoz Cloud refuses requests of 16 MB or more; stay clear of it.</summary>

@@ -4,13 +4,20 @@ CONFIGURATION ?= Release
 CLI_DLL := src/FlowLogForwarder.Cli/bin/$(CONFIGURATION)/net10.0/flowlog-forward.dll
 SINK_PORT ?= 4318
 
-.PHONY: build test demo preview clean
+.PHONY: build test publish demo preview clean
+LAMBDA_RID ?= linux-x64
+LAMBDA_OUT := artifacts/lambda
 
 build:
 	dotnet build FlowLogForwarder.sln -c $(CONFIGURATION) -warnaserror
 
+# The Native AOT bootstrap for provided.al2023 (the integration tests drive this binary).
+publish:
+	dotnet publish src/FlowLogForwarder -c Release -r $(LAMBDA_RID) -o $(LAMBDA_OUT) -p:DebugType=None -p:DebugSymbols=false -p:GenerateDocumentationFile=false
+	@rm -f $(LAMBDA_OUT)/*.dbg $(LAMBDA_OUT)/*.pdb $(LAMBDA_OUT)/*.xml
+
 # The test command of the README and of CI.
-test:
+test: publish
 	dotnet test FlowLogForwarder.sln -c $(CONFIGURATION) --logger "console;verbosity=normal"
 
 # Forwards the bundled samples to a local SigNoz-compatible receiver: no cloud account needed.

@@ -83,7 +83,7 @@ public sealed class CliEndToEndTests(ITestOutputHelper output) : IDisposable
     public async Task The_bundled_samples_are_forwarded_in_one_command()
     {
         await using var server = await LoopbackSigNozServer.StartAsync(Key);
-        var samples = Directory.GetFiles(Path.Combine(RepoRoot(), "tests", "samples"), "*.log.gz");
+        var samples = Directory.GetFiles(Path.Combine(RepoPaths.Root, "tests", "samples"), "*.log.gz");
         Assert.Equal(3, samples.Length);
         var (exit, stdout, stderr) = await CliProcess.RunAsync(["send", .. samples], Env(server));
         Assert.True(exit == 0, stderr);
@@ -94,7 +94,7 @@ public sealed class CliEndToEndTests(ITestOutputHelper output) : IDisposable
     [Fact]
     public async Task Preview_prints_one_valid_record_per_line()
     {
-        var sample = Directory.GetFiles(Path.Combine(RepoRoot(), "tests", "samples"), "*fl-0a1b2c3d4e5f67890*.log.gz").Single();
+        var sample = Directory.GetFiles(Path.Combine(RepoPaths.Root, "tests", "samples"), "*fl-0a1b2c3d4e5f67890*.log.gz").Single();
         var (exit, stdout, _) = await CliProcess.RunAsync(["preview", sample]);
         Assert.Equal(0, exit);
         var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
@@ -122,15 +122,5 @@ public sealed class CliEndToEndTests(ITestOutputHelper output) : IDisposable
         var (exit, _, stderr) = await CliProcess.RunAsync(["send", file, "--endpoint", "http://127.0.0.1:9/logs/json"]);
         Assert.Equal(2, exit);
         Assert.Contains("SIGNOZ_ENDPOINT: must use https", stderr, StringComparison.Ordinal);
-    }
-
-    private static string RepoRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "FlowLogForwarder.sln")))
-        {
-            dir = dir.Parent;
-        }
-        return dir?.FullName ?? throw new InvalidOperationException("FlowLogForwarder.sln not found above the test directory");
     }
 }

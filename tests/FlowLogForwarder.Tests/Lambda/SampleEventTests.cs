@@ -1,0 +1,33 @@
+using FlowLogForwarder.Lambda.Events;
+
+namespace FlowLogForwarder.Tests.Lambda;
+
+/// <summary>The events in tests/events (for sam local invoke -e) decode as the function will decode them.</summary>
+public class SampleEventTests
+{
+    private static string EventsDir()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "FlowLogForwarder.sln")))
+        {
+            dir = dir.Parent;
+        }
+        return Path.Combine(dir?.FullName ?? throw new InvalidOperationException("repository root not found"), "tests", "events");
+    }
+
+    [Theory]
+    [InlineData("s3-put.json", EventSource.S3, 1)]
+    [InlineData("sns.json", EventSource.Sns, 1)]
+    [InlineData("sqs.json", EventSource.Sqs, 2)]
+    [InlineData("eventbridge.json", EventSource.EventBridge, 1)]
+    [InlineData("s3-test-event.json", EventSource.S3TestEvent, 0)]
+    public void Each_sample_event_decodes_to_the_flow_log_object(string file, EventSource source, int objects)
+    {
+        var decoded = EventDecoder.Decode(File.ReadAllBytes(Path.Combine(EventsDir(), file)));
+        Assert.Equal(source, decoded.Source);
+        var all = decoded.Items.SelectMany(i => i.Objects).ToList();
+        Assert.Equal(objects, all.Count);
+        Assert.All(all, o => Assert.EndsWith("_vpcflowlogs_us-east-1_fl-0a1b2c3d4e5f67890_20261122T1005Z_3f2a1b4c.log.gz", o.Key, StringComparison.Ordinal));
+        Assert.All(decoded.Items, i => Assert.Null(i.Error));
+    }
+}

@@ -14,6 +14,8 @@ const string Usage = """
       flowlog-forward send FILE... [--endpoint URL] [--allow-http]
                                                 forward local objects; prints one JSON summary per object, then totals
       flowlog-forward sink [--port N]           run a SigNoz-compatible receiver on 127.0.0.1 (default port 4318) for local trials
+      flowlog-forward bench [--records N] [--v5] [--file F]
+                                                throughput harness: records/s, MB/s and peak RSS against plain gunzip of the same object
 
     The ingestion key is read from SIGNOZ_INGESTION_KEY, never from a flag. Every other setting is an
     environment variable (see the README); --endpoint overrides SIGNOZ_ENDPOINT.
@@ -41,6 +43,7 @@ try
         "preview" => await PreviewAsync(args[1..], cancellation.Token),
         "send" => await SendAsync(args[1..], cancellation.Token),
         "sink" => await new LocalSink(ParsePort(args[1..]), Console.Out).RunAsync(cancellation.Token),
+        "bench" => await BenchAsync(args[1..], cancellation.Token),
         _ => Fail($"unknown command '{args[0]}'"),
     };
 }
@@ -125,6 +128,33 @@ static async Task<int> SendAsync(string[] args, CancellationToken cancellationTo
         $"\"bytesIn\":{bytesIn},\"bytesDecompressed\":{bytesText},\"seconds\":{seconds:F3},\"recordsPerSecond\":{forwarded / Math.Max(seconds, 1e-9):F0}," +
         $"\"peakRssBytes\":{ProcessMemory.PeakResidentBytes()?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "null"}}}");
     return exitCode;
+}
+
+static async Task<int> BenchAsync(string[] args, CancellationToken cancellationToken)
+{
+    long records = 1_000_000;
+    var v5 = false;
+    string? file = null;
+    for (var i = 0; i < args.Length; i++)
+    {
+        switch (args[i])
+        {
+            case "--records" when i + 1 < args.Length && long.TryParse(args[i + 1], out var n) && n > 0:
+                records = n;
+                i++;
+                break;
+            case "--v5":
+                v5 = true;
+                break;
+            case "--file" when i + 1 < args.Length:
+                file = args[++i];
+                break;
+            default:
+                return Fail($"bench: unknown or incomplete option '{args[i]}'");
+        }
+    }
+    var options = ForwarderOptions.Load(Environment.GetEnvironmentVariable, requireEndpoint: false);
+    return await ThroughputHarness.RunAsync(records, v5, file, options.Pipeline, Console.Out, cancellationToken);
 }
 
 static FileStream OpenFile(string path) =>

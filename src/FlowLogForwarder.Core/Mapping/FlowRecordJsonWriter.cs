@@ -1,65 +1,54 @@
+using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
+using FlowLogForwarder.Batching;
 using FlowLogForwarder.Parsing;
 
 namespace FlowLogForwarder.Mapping;
 
 /// <summary>
-/// Maps one parsed flow record to one SigNoz log record and writes it as a JSON object.
-/// The per-column plan is built once per object, so each record costs only the writes.
+/// Maps one parsed flow record to one SigNoz log record and writes it as a JSON object. Everything that does not
+/// change between records (attribute names, the resources block) is encoded once per object, so each record costs
+/// only its values: no allocation, no per-property bookkeeping.
 /// </summary>
 public sealed class FlowRecordJsonWriter
 {
     private const ulong NanosecondsPerSecond = 1_000_000_000;
-    private const int SeverityInfo = 9;
-    private const int SeverityWarn = 13;
 
-    private static readonly JsonEncodedText TimestampKey = JsonEncodedText.Encode("timestamp");
-    private static readonly JsonEncodedText SeverityTextKey = JsonEncodedText.Encode("severity_text");
-    private static readonly JsonEncodedText SeverityNumberKey = JsonEncodedText.Encode("severity_number");
-    private static readonly JsonEncodedText BodyKey = JsonEncodedText.Encode("body");
-    private static readonly JsonEncodedText AttributesKey = JsonEncodedText.Encode("attributes");
-    private static readonly JsonEncodedText ResourcesKey = JsonEncodedText.Encode("resources");
-    private static readonly JsonEncodedText Info = JsonEncodedText.Encode("INFO");
-    private static readonly JsonEncodedText Warn = JsonEncodedText.Encode("WARN");
-    private static readonly JsonEncodedText SourceAddress = JsonEncodedText.Encode("source.address");
-    private static readonly JsonEncodedText DestinationAddress = JsonEncodedText.Encode("destination.address");
-    private static readonly JsonEncodedText LocalAddress = JsonEncodedText.Encode("network.local.address");
-    private static readonly JsonEncodedText ProtocolName = JsonEncodedText.Encode("network.protocol.name");
-    private static readonly JsonEncodedText Receive = JsonEncodedText.Encode("receive");
-    private static readonly JsonEncodedText Transmit = JsonEncodedText.Encode("transmit");
-    private static readonly JsonEncodedText CloudProvider = JsonEncodedText.Encode("cloud.provider");
-    private static readonly JsonEncodedText CloudPlatform = JsonEncodedText.Encode("cloud.platform");
-    private static readonly JsonEncodedText CloudAccountId = JsonEncodedText.Encode("cloud.account.id");
-    private static readonly JsonEncodedText CloudRegion = JsonEncodedText.Encode("cloud.region");
-    private static readonly JsonEncodedText ServiceName = JsonEncodedText.Encode("service.name");
-    private static readonly JsonEncodedText S3Bucket = JsonEncodedText.Encode("aws.s3.bucket");
-    private static readonly JsonEncodedText S3Key = JsonEncodedText.Encode("aws.s3.key");
-    private static readonly JsonEncodedText Aws = JsonEncodedText.Encode("aws");
-    private static readonly JsonEncodedText AwsVpc = JsonEncodedText.Encode("aws_vpc");
+    private static readonly byte[] SeverityInfo = "\"severity_text\":\"INFO\",\"severity_number\":9,\"body\":"u8.ToArray();
+    private static readonly byte[] SeverityWarn = "\"severity_text\":\"WARN\",\"severity_number\":13,\"body\":"u8.ToArray();
+    private static readonly byte[] AttributesStart = ",\"attributes\":{"u8.ToArray();
+    private static readonly byte[] ResourcesStart = "},\"resources\":"u8.ToArray();
+    private static readonly byte[] SourceAddress = Name("source.address");
+    private static readonly byte[] DestinationAddress = Name("destination.address");
+    private static readonly byte[] LocalAddress = Name("network.local.address");
+    private static readonly byte[] ProtocolName = Name("network.protocol.name");
+    private static readonly JsonWriterOptions ResourceWriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     private readonly AttributeNaming _naming;
-    private readonly JsonEncodedText _serviceName;
+    private readonly string _serviceName;
     private ColumnPlan[] _plan = [];
-    private JsonEncodedText? _bucket;
-    private JsonEncodedText _key;
-    private JsonEncodedText? _keyAccount;
-    private JsonEncodedText? _keyRegion;
+    private FlowLogSource _source = new(null, "", null, null);
+    private int _fixedBytes;
     private int _srcAddr, _dstAddr, _pktSrcAddr, _pktDstAddr, _end, _start, _action, _logStatus, _account, _region;
+
+    // The resources block is the same for every record unless the format carries account-id or region; then it is
+    // rebuilt only when those values change (in practice: once per object).
+    private byte[] _resources = [];
+    private byte[] _resourcesAccount = [];
+    private byte[] _resourcesRegion = [];
 
     /// <summary>Creates a writer that names attributes per <paramref name="naming"/> and sets <c>service.name</c>.</summary>
     public FlowRecordJsonWriter(AttributeNaming naming, string serviceName)
     {
         _naming = naming;
-        _serviceName = JsonEncodedText.Encode(serviceName);
+        _serviceName = serviceName;
     }
 
     /// <summary>Prepares for the records of one object: its layout and where it came from.</summary>
     public void BeginObject(FlowLogHeader header, FlowLogSource source)
     {
-        _bucket = source.Bucket is null ? null : JsonEncodedText.Encode(source.Bucket);
-        _key = JsonEncodedText.Encode(source.Key);
-        _keyAccount = source.AccountId is null ? null : JsonEncodedText.Encode(source.AccountId);
-        _keyRegion = source.Region is null ? null : JsonEncodedText.Encode(source.Region);
+        _source = source;
         _srcAddr = header.ColumnOf(FlowField.SrcAddr);
         _dstAddr = header.ColumnOf(FlowField.DstAddr);
         _pktSrcAddr = header.ColumnOf(FlowField.PktSrcAddr);
@@ -71,62 +60,60 @@ public sealed class FlowRecordJsonWriter
         _account = header.ColumnOf(FlowField.AccountId);
         _region = header.ColumnOf(FlowField.Region);
         _plan = new ColumnPlan[header.ColumnCount];
+        _fixedBytes = 256 + SourceAddress.Length + DestinationAddress.Length + LocalAddress.Length + ProtocolName.Length + 32;
         for (var i = 0; i < _plan.Length; i++)
         {
             _plan[i] = _naming == AttributeNaming.Aws
                 ? ColumnPlan.ForAwsName(header.Fields[i], header.Names[i])
                 : ColumnPlan.ForOpenTelemetry(header.Fields[i], header.Names[i]);
+            _fixedBytes += (_plan[i].Name?.Length ?? 0) + 1;
         }
+        _resources = BuildResources(null, null);
+        _resourcesAccount = [];
+        _resourcesRegion = [];
     }
 
-    /// <summary>Writes <paramref name="record"/> as one JSON object; returns a fault instead when its time cannot be expressed.</summary>
-    public LineFault Write(Utf8JsonWriter writer, in FlowRecord record)
+    /// <summary>Appends <paramref name="record"/> as one JSON object; returns a fault instead when its time cannot be expressed.</summary>
+    public LineFault Write(PooledBufferWriter output, in FlowRecord record)
     {
         if (!TryGetTimestamp(record, out var timestampNs, out var hasTimestamp))
         {
             return LineFault.TimestampOutOfRange;
         }
+        var resources = Resources(record);
+        // Worst case: the line escaped six-fold twice (body and attribute values), plus names and resources.
+        var bound = (2 * JsonSpanWriter.MaxEscapeExpansion * record.Line.Length) + _fixedBytes + resources.Length;
+        var json = new JsonSpanWriter(output.GetSpan(bound));
 
-        writer.WriteStartObject();
+        json.Raw(hasTimestamp ? "{\"timestamp\":"u8 : "{"u8);
         if (hasTimestamp)
         {
-            writer.WriteNumber(TimestampKey, timestampNs);
+            json.Number(timestampNs);
+            json.Byte((byte)',');
         }
         var warn = Is(record, _action, "REJECT"u8) || Is(record, _logStatus, "SKIPDATA"u8);
-        writer.WriteString(SeverityTextKey, warn ? Warn : Info);
-        writer.WriteNumber(SeverityNumberKey, warn ? SeverityWarn : SeverityInfo);
-        writer.WriteString(BodyKey, record.Line);
+        json.Raw(warn ? SeverityWarn : SeverityInfo);
+        json.String(record.Line);
 
-        writer.WriteStartObject(AttributesKey);
+        json.Raw(AttributesStart);
+        var first = true;
         var plan = _plan;
         for (var column = 0; column < plan.Length; column++)
         {
-            if (record.IsAbsent(column))
+            if (plan[column].Action != ColumnAction.None && !record.IsAbsent(column))
             {
-                continue; // '-' means "not applicable": omitted, not forwarded as text
+                WriteColumn(ref json, ref first, record, column, plan[column]);
             }
-            WriteColumn(writer, record, column, plan[column]);
         }
         if (_naming == AttributeNaming.OpenTelemetry)
         {
-            WriteAddresses(writer, record);
+            var localWritten = WriteEndpoint(ref json, ref first, record, _srcAddr, _pktSrcAddr, SourceAddress, writeLocal: true);
+            WriteEndpoint(ref json, ref first, record, _dstAddr, _pktDstAddr, DestinationAddress, writeLocal: !localWritten);
         }
-        writer.WriteEndObject();
-
-        writer.WriteStartObject(ResourcesKey);
-        writer.WriteString(CloudProvider, Aws);
-        writer.WriteString(CloudPlatform, AwsVpc);
-        WriteResource(writer, record, CloudAccountId, _account, _keyAccount);
-        WriteResource(writer, record, CloudRegion, _region, _keyRegion);
-        writer.WriteString(ServiceName, _serviceName);
-        if (_bucket is { } bucket)
-        {
-            writer.WriteString(S3Bucket, bucket);
-        }
-        writer.WriteString(S3Key, _key);
-        writer.WriteEndObject();
-
-        writer.WriteEndObject();
+        json.Raw(ResourcesStart);
+        json.Raw(resources);
+        json.Byte((byte)'}');
+        output.Advance(json.Position);
         return LineFault.None;
     }
 
@@ -153,53 +140,53 @@ public sealed class FlowRecordJsonWriter
     private static bool Is(in FlowRecord record, int column, ReadOnlySpan<byte> value) =>
         column >= 0 && record.Raw(column).SequenceEqual(value);
 
-    private static void WriteColumn(Utf8JsonWriter writer, in FlowRecord record, int column, in ColumnPlan plan)
+    private static void Separator(ref JsonSpanWriter json, ref bool first)
     {
+        if (!first)
+        {
+            json.Byte((byte)',');
+        }
+        first = false;
+    }
+
+    private static void WriteColumn(ref JsonSpanWriter json, ref bool first, in FlowRecord record, int column, in ColumnPlan plan)
+    {
+        Separator(ref json, ref first);
+        json.Raw(plan.Name);
         switch (plan.Action)
         {
             case ColumnAction.Text:
-                writer.WriteString(plan.Name, record.Raw(column));
+                json.String(record.Raw(column));
                 break;
             case ColumnAction.Number:
-                writer.WriteNumber(plan.Name, record.Number(column));
+                json.Number(record.Number(column));
                 break;
             case ColumnAction.LowerText:
-                WriteLower(writer, plan.Name, record.Raw(column));
+                WriteLower(ref json, record.Raw(column));
                 break;
             case ColumnAction.Protocol:
                 var number = record.Number(column);
-                writer.WriteNumber(plan.Name, number);
+                json.Number(number);
                 if (IanaProtocolNames.Get(number) is { } name)
                 {
-                    writer.WriteString(ProtocolName, name);
+                    json.Byte((byte)',');
+                    json.Raw(ProtocolName);
+                    json.Raw(name);
                 }
                 break;
             case ColumnAction.Direction:
                 var raw = record.Raw(column);
-                if (raw.SequenceEqual("ingress"u8))
-                {
-                    writer.WriteString(plan.Name, Receive);
-                }
-                else if (raw.SequenceEqual("egress"u8))
-                {
-                    writer.WriteString(plan.Name, Transmit);
-                }
-                else
-                {
-                    writer.WriteString(plan.Name, raw);
-                }
-                break;
-            case ColumnAction.None:
+                json.String(raw.SequenceEqual("ingress"u8) ? "receive"u8 : raw.SequenceEqual("egress"u8) ? "transmit"u8 : raw);
                 break;
         }
     }
 
-    private static void WriteLower(Utf8JsonWriter writer, JsonEncodedText name, ReadOnlySpan<byte> value)
+    private static void WriteLower(ref JsonSpanWriter json, ReadOnlySpan<byte> value)
     {
         const int MaxStack = 64;
         if (value.Length > MaxStack)
         {
-            writer.WriteString(name, value);
+            json.String(value);
             return;
         }
         Span<byte> lower = stackalloc byte[value.Length];
@@ -208,47 +195,87 @@ public sealed class FlowRecordJsonWriter
             var b = value[i];
             lower[i] = b is >= (byte)'A' and <= (byte)'Z' ? (byte)(b + 32) : b;
         }
-        writer.WriteString(name, lower);
+        json.String(lower);
     }
 
     // Follows the collector's rule: pkt-*addr is the original endpoint; a differing srcaddr/dstaddr is the
     // intermediate (NAT gateway, load balancer) and becomes network.local.address. Keys are never repeated.
-    private void WriteAddresses(Utf8JsonWriter writer, in FlowRecord record)
-    {
-        var localWritten = WriteEndpoint(writer, record, _srcAddr, _pktSrcAddr, SourceAddress, writeLocal: true);
-        WriteEndpoint(writer, record, _dstAddr, _pktDstAddr, DestinationAddress, writeLocal: !localWritten);
-    }
-
-    private static bool WriteEndpoint(Utf8JsonWriter writer, in FlowRecord record, int addr, int pktAddr, JsonEncodedText key, bool writeLocal)
+    private static bool WriteEndpoint(ref JsonSpanWriter json, ref bool first, in FlowRecord record, int addr, int pktAddr, byte[] key, bool writeLocal)
     {
         var hasAddr = addr >= 0 && !record.IsAbsent(addr);
         var hasPkt = pktAddr >= 0 && !record.IsAbsent(pktAddr);
-        if (hasPkt)
+        if (!hasPkt && !hasAddr)
         {
-            writer.WriteString(key, record.Raw(pktAddr));
-            if (hasAddr && writeLocal && !record.Raw(addr).SequenceEqual(record.Raw(pktAddr)))
-            {
-                writer.WriteString(LocalAddress, record.Raw(addr));
-                return true;
-            }
+            return false;
         }
-        else if (hasAddr)
+        Separator(ref json, ref first);
+        json.Raw(key);
+        json.String(record.Raw(hasPkt ? pktAddr : addr));
+        if (hasPkt && hasAddr && writeLocal && !record.Raw(addr).SequenceEqual(record.Raw(pktAddr)))
         {
-            writer.WriteString(key, record.Raw(addr));
+            json.Byte((byte)',');
+            json.Raw(LocalAddress);
+            json.String(record.Raw(addr));
+            return true;
         }
         return false;
     }
 
-    private static void WriteResource(Utf8JsonWriter writer, in FlowRecord record, JsonEncodedText key, int column, JsonEncodedText? fromKey)
+    private byte[] Resources(in FlowRecord record)
     {
-        if (column >= 0 && !record.IsAbsent(column))
+        if (_account < 0 && _region < 0)
         {
-            writer.WriteString(key, record.Raw(column));
+            return _resources;
         }
-        else if (fromKey is { } value)
+        var account = _account >= 0 && !record.IsAbsent(_account) ? record.Raw(_account) : default;
+        var region = _region >= 0 && !record.IsAbsent(_region) ? record.Raw(_region) : default;
+        if (!account.SequenceEqual(_resourcesAccount) || !region.SequenceEqual(_resourcesRegion) || _resources.Length == 0)
         {
-            writer.WriteString(key, value);
+            _resourcesAccount = account.ToArray();
+            _resourcesRegion = region.ToArray();
+            _resources = BuildResources(account.IsEmpty ? null : Encoding.UTF8.GetString(account), region.IsEmpty ? null : Encoding.UTF8.GetString(region));
         }
+        return _resources;
+    }
+
+    private byte[] BuildResources(string? recordAccount, string? recordRegion)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer, ResourceWriterOptions))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("cloud.provider", "aws");
+            writer.WriteString("cloud.platform", "aws_vpc");
+            if ((recordAccount ?? _source.AccountId) is { } account)
+            {
+                writer.WriteString("cloud.account.id", account);
+            }
+            if ((recordRegion ?? _source.Region) is { } region)
+            {
+                writer.WriteString("cloud.region", region);
+            }
+            writer.WriteString("service.name", _serviceName);
+            if (_source.Bucket is { } bucket)
+            {
+                writer.WriteString("aws.s3.bucket", bucket);
+            }
+            writer.WriteString("aws.s3.key", _source.Key);
+            writer.WriteEndObject();
+        }
+        return buffer.ToArray();
+    }
+
+    private static byte[] Name(string name)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer, ResourceWriterOptions))
+        {
+            writer.WriteStartObject();
+            writer.WritePropertyName(name);
+            writer.Flush();
+        }
+        // {"name":  -> drop the opening brace; what remains is "name": ready to copy.
+        return buffer.ToArray()[1..];
     }
 
     private enum ColumnAction : byte
@@ -261,12 +288,12 @@ public sealed class FlowRecordJsonWriter
         Direction,
     }
 
-    private readonly record struct ColumnPlan(ColumnAction Action, JsonEncodedText Name)
+    private readonly record struct ColumnPlan(ColumnAction Action, byte[]? Name)
     {
-        private static readonly ColumnPlan Handled = new(ColumnAction.None, default);
+        private static readonly ColumnPlan Handled = new(ColumnAction.None, null);
 
         public static ColumnPlan ForAwsName(FlowField field, string name) =>
-            new(FlowFieldCatalog.KindOf(field) == FlowFieldKind.Number ? ColumnAction.Number : ColumnAction.Text, JsonEncodedText.Encode(name));
+            new(FlowFieldCatalog.KindOf(field) == FlowFieldKind.Number ? ColumnAction.Number : ColumnAction.Text, FlowRecordJsonWriter.Name(name));
 
         public static ColumnPlan ForOpenTelemetry(FlowField field, string name) => field switch
         {
@@ -277,7 +304,7 @@ public sealed class FlowRecordJsonWriter
             FlowField.InterfaceId => Text("network.interface.name"),
             FlowField.SrcPort => Number("source.port"),
             FlowField.DstPort => Number("destination.port"),
-            FlowField.Protocol => new(ColumnAction.Protocol, JsonEncodedText.Encode("aws.vpc.flow.protocol")),
+            FlowField.Protocol => new(ColumnAction.Protocol, FlowRecordJsonWriter.Name("aws.vpc.flow.protocol")),
             FlowField.Packets => Number("aws.vpc.flow.packets"),
             FlowField.Bytes => Number("aws.vpc.flow.bytes"),
             FlowField.Start => Number("aws.vpc.flow.start"),
@@ -287,13 +314,13 @@ public sealed class FlowRecordJsonWriter
             FlowField.SubnetId => Text("aws.vpc.subnet.id"),
             FlowField.InstanceId => Text("host.id"),
             FlowField.TcpFlags => Number("aws.vpc.flow.tcp_flags"),
-            FlowField.Type => new(ColumnAction.LowerText, JsonEncodedText.Encode("network.type")),
+            FlowField.Type => new(ColumnAction.LowerText, FlowRecordJsonWriter.Name("network.type")),
             FlowField.AzId => Text("aws.az.id"),
             FlowField.SublocationType => Text("aws.sublocation.type"),
             FlowField.SublocationId => Text("aws.sublocation.id"),
             FlowField.PktSrcAwsService => Text("aws.vpc.flow.source.service"),
             FlowField.PktDstAwsService => Text("aws.vpc.flow.destination.service"),
-            FlowField.FlowDirection => new(ColumnAction.Direction, JsonEncodedText.Encode("network.io.direction")),
+            FlowField.FlowDirection => new(ColumnAction.Direction, FlowRecordJsonWriter.Name("network.io.direction")),
             FlowField.TrafficPath => Number("aws.vpc.flow.traffic_path"),
             FlowField.EcsClusterArn => Text("aws.ecs.cluster.arn"),
             FlowField.EcsClusterName => Text("aws.ecs.cluster.name"),
@@ -309,8 +336,8 @@ public sealed class FlowRecordJsonWriter
             _ => Text("aws.vpc.flow." + name.Replace('-', '_')),
         };
 
-        private static ColumnPlan Text(string name) => new(ColumnAction.Text, JsonEncodedText.Encode(name));
+        private static ColumnPlan Text(string name) => new(ColumnAction.Text, FlowRecordJsonWriter.Name(name));
 
-        private static ColumnPlan Number(string name) => new(ColumnAction.Number, JsonEncodedText.Encode(name));
+        private static ColumnPlan Number(string name) => new(ColumnAction.Number, FlowRecordJsonWriter.Name(name));
     }
 }

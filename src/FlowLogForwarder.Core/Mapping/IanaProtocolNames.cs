@@ -1,16 +1,14 @@
-using System.Text.Json;
-
 namespace FlowLogForwarder.Mapping;
 
 /// <summary>IANA assigned internet protocol numbers, as lower-case keywords for <c>network.protocol.name</c>.</summary>
 internal static class IanaProtocolNames
 {
-    private static readonly JsonEncodedText?[] Names = Build();
+    private static readonly byte[]?[] Names = Build();
 
-    /// <summary>The keyword for a protocol number, or null when IANA assigns none.</summary>
-    public static JsonEncodedText? Get(ulong number) => number < (ulong)Names.Length ? Names[number] : null;
+    /// <summary>The keyword for a protocol number as a quoted JSON string, or null when IANA assigns none.</summary>
+    public static byte[]? Get(ulong number) => number < (ulong)Names.Length ? Names[number] : null;
 
-    private static JsonEncodedText?[] Build()
+    private static byte[]?[] Build()
     {
         // Source: IANA "Assigned Internet Protocol Numbers" registry (keywords, lower-cased).
         string?[] keywords =
@@ -31,10 +29,11 @@ internal static class IanaProtocolNames
             "sps", "pipe", "sctp", "fc", "rsvp-e2e-ignore", "mobility header", "udplite", "mpls-in-ip", "manet", "hip",
             "shim6", "wesp", "rohc", "ethernet", "aggfrag", "nsh",
         ];
-        var names = new JsonEncodedText?[keywords.Length];
+        var names = new byte[]?[keywords.Length];
         for (var i = 0; i < keywords.Length; i++)
         {
-            names[i] = keywords[i] is { } k ? JsonEncodedText.Encode(k) : null;
+            // Keywords hold no character JSON must escape.
+            names[i] = keywords[i] is { } k ? System.Text.Encoding.ASCII.GetBytes($"\"{k}\"") : null;
         }
         return names;
     }

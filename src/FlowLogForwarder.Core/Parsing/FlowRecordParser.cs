@@ -1,4 +1,8 @@
 using System.Buffers.Text;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace FlowLogForwarder.Parsing;
 
@@ -42,40 +46,79 @@ public sealed class FlowRecordParser
     {
         record = default;
         FaultColumn = -1;
-        var count = _kinds.Length;
         var column = 0;
-        var position = 0;
-        while (position < line.Length)
+        var tokenStart = 0;
+        var i = 0;
+        // Find the separators 32 bytes at a time: a compare and a bit mask instead of a call per field.
+        if (Vector256.IsHardwareAccelerated && line.Length >= Vector256<byte>.Count)
         {
-            if (line[position] == (byte)' ')
+            var space = Vector256.Create((byte)' ');
+            ref var origin = ref MemoryMarshal.GetReference(line);
+            for (; i <= line.Length - Vector256<byte>.Count; i += Vector256<byte>.Count)
             {
-                position++;
-                continue;
+                var mask = Vector256.Equals(Vector256.LoadUnsafe(ref origin, (nuint)i), space).ExtractMostSignificantBits();
+                while (mask != 0)
+                {
+                    var separator = i + BitOperations.TrailingZeroCount(mask);
+                    mask &= mask - 1;
+                    if (separator > tokenStart)
+                    {
+                        var fault = Take(line, tokenStart, separator - tokenStart, ref column);
+                        if (fault != LineFault.None)
+                        {
+                            return fault;
+                        }
+                    }
+                    tokenStart = separator + 1;
+                }
             }
-            var length = line[position..].IndexOf((byte)' ');
-            if (length < 0)
-            {
-                length = line.Length - position;
-            }
-            if (column == count)
-            {
-                return LineFault.FieldCount;
-            }
-            _starts[column] = position;
-            _lengths[column] = length;
-            if (_kinds[column] == FlowFieldKind.Number && !TryParseNumber(line.Slice(position, length), out _numbers[column]))
-            {
-                FaultColumn = column;
-                return LineFault.BadNumber;
-            }
-            column++;
-            position += length;
         }
-        if (column != count)
+        for (; i < line.Length; i++)
+        {
+            if (line[i] == (byte)' ')
+            {
+                if (i > tokenStart)
+                {
+                    var fault = Take(line, tokenStart, i - tokenStart, ref column);
+                    if (fault != LineFault.None)
+                    {
+                        return fault;
+                    }
+                }
+                tokenStart = i + 1;
+            }
+        }
+        if (line.Length > tokenStart)
+        {
+            var fault = Take(line, tokenStart, line.Length - tokenStart, ref column);
+            if (fault != LineFault.None)
+            {
+                return fault;
+            }
+        }
+        if (column != _kinds.Length)
         {
             return LineFault.FieldCount;
         }
         record = new FlowRecord(line, this);
+        return LineFault.None;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private LineFault Take(ReadOnlySpan<byte> line, int start, int length, ref int column)
+    {
+        if (column == _kinds.Length)
+        {
+            return LineFault.FieldCount;
+        }
+        _starts[column] = start;
+        _lengths[column] = length;
+        if (_kinds[column] == FlowFieldKind.Number && !TryParseNumber(line.Slice(start, length), out _numbers[column]))
+        {
+            FaultColumn = column;
+            return LineFault.BadNumber;
+        }
+        column++;
         return LineFault.None;
     }
 
@@ -90,7 +133,26 @@ public sealed class FlowRecordParser
         {
             return true; // "not applicable": the writer omits it
         }
-        // Utf8Parser accepts only digits for the 'D' format, so no sign, no fraction, no exponent.
-        return Utf8Parser.TryParse(value, out number, out var consumed) && consumed == value.Length;
+        if (value.Length is 0 or > MaxDigitsWithoutOverflow)
+        {
+            // 20 digits may or may not fit in 64 bits; Utf8Parser checks (digits only: no sign, fraction or exponent).
+            return value.Length == MaxDigitsWithoutOverflow + 1
+                && Utf8Parser.TryParse(value, out number, out var consumed) && consumed == value.Length;
+        }
+        ulong result = 0;
+        foreach (var b in value)
+        {
+            var digit = (uint)(b - '0');
+            if (digit > 9)
+            {
+                return false;
+            }
+            result = (result * 10) + digit;
+        }
+        number = result;
+        return true;
     }
+
+    // Any 19-digit number is below 2^64 (about 1.8e19).
+    private const int MaxDigitsWithoutOverflow = 19;
 }

@@ -1,5 +1,3 @@
-using System.Text.Encodings.Web;
-using System.Text.Json;
 using System.Text.Unicode;
 using FlowLogForwarder.Batching;
 using FlowLogForwarder.Mapping;
@@ -13,18 +11,9 @@ namespace FlowLogForwarder.Pipeline;
 /// </summary>
 internal sealed class RecordProcessor : IDisposable
 {
-    private static readonly JsonWriterOptions WriterOptions = new()
-    {
-        // Escapes quotes, backslashes and control characters (valid JSON); leaves non-ASCII UTF-8 as is.
-        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-        SkipValidation = true,
-        Indented = false,
-    };
-
     private readonly FlowLogSource _source;
     private readonly FlowRecordJsonWriter _mapper;
     private readonly PooledBufferWriter _scratch = new(4096);
-    private readonly Utf8JsonWriter _json;
     private readonly SigNozBatchWriter _batches;
     private readonly SummaryBuilder _summary;
     private FlowRecordParser? _parser;
@@ -34,7 +23,6 @@ internal sealed class RecordProcessor : IDisposable
         _source = source;
         _summary = summary;
         _mapper = new FlowRecordJsonWriter(options.Naming, options.ServiceName);
-        _json = new Utf8JsonWriter(_scratch, WriterOptions);
         _batches = new SigNozBatchWriter(options.MaxBatchBytes, options.MaxBatchRecords);
     }
 
@@ -75,9 +63,7 @@ internal sealed class RecordProcessor : IDisposable
         }
 
         _scratch.Clear();
-        _json.Reset(_scratch);
-        fault = _mapper.Write(_json, record);
-        _json.Flush();
+        fault = _mapper.Write(_scratch, record);
         if (fault == LineFault.None && _scratch.WrittenCount > _batches.MaxRecordBytes)
         {
             fault = LineFault.RecordTooLarge;
@@ -99,7 +85,6 @@ internal sealed class RecordProcessor : IDisposable
 
     public void Dispose()
     {
-        _json.Dispose();
         _scratch.Dispose();
         _batches.Dispose();
     }

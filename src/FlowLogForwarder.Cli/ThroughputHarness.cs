@@ -1,0 +1,92 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.IO.Compression;
+using System.Text;
+using FlowLogForwarder.Delivery;
+using FlowLogForwarder.Diagnostics;
+using FlowLogForwarder.Mapping;
+using FlowLogForwarder.Pipeline;
+
+namespace FlowLogForwarder.Cli;
+
+/// <summary>
+/// <c>flowlog-forward bench</c>: generates a realistic gzipped flow log object, times plain GZipStream decompression of
+/// it as the baseline, then forwards it through the real pipeline to a loopback HTTP endpoint and prints the ratio.
+/// </summary>
+internal static class ThroughputHarness
+{
+    private const string V2Header = "version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status";
+    private const string V5Header = V2Header + " vpc-id subnet-id instance-id tcp-flags type pkt-srcaddr pkt-dstaddr region az-id pkt-src-aws-service pkt-dst-aws-service flow-direction traffic-path";
+
+    public static async Task<int> RunAsync(long records, bool v5, string? file, PipelineOptions pipelineOptions, TextWriter output, CancellationToken cancellationToken)
+    {
+        var path = file ?? Path.Combine(Path.GetTempPath(), $"flowlog-bench-{records}-{(v5 ? "v5" : "v2")}.log.gz");
+        if (!File.Exists(path))
+        {
+            await output.WriteLineAsync($"generating {records:N0} records ({(v5 ? "v5 custom" : "v2 default")} format) into {path}").ConfigureAwait(false);
+            Generate(path, records, v5);
+        }
+        var gzBytes = new FileInfo(path).Length;
+
+        // Baseline: plain decompression of the same file, into a reused buffer.
+        var baseline = Stopwatch.StartNew();
+        long textBytes = 0;
+        await using (var gzip = new GZipStream(File.OpenRead(path), CompressionMode.Decompress))
+        {
+            var buffer = new byte[128 * 1024];
+            int read;
+            while ((read = await gzip.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+            {
+                textBytes += read;
+            }
+        }
+        baseline.Stop();
+
+        await using var sink = new CountingHttpSink();
+        using var http = SigNozClient.CreateHttpClient();
+        var client = new SigNozClient(http, new SigNozClientOptions { Endpoint = sink.Endpoint }, TimeProvider.System);
+        var pipeline = new FlowLogPipeline(client, pipelineOptions, TimeProvider.System);
+        var run = Stopwatch.StartNew();
+        var summary = await pipeline.ForwardAsync(File.OpenRead(path), FlowLogSource.FromKey("bench", Path.GetFileName(path)), cancellationToken)
+            .ConfigureAwait(false);
+        run.Stop();
+
+        var seconds = run.Elapsed.TotalSeconds;
+        var c = CultureInfo.InvariantCulture;
+        var report = new StringBuilder()
+            .AppendLine(c, $"object:        {gzBytes / 1e6:F1} MB gzip, {textBytes / 1e6:F1} MB text, {summary.RecordsRead:N0} records ({summary.Outcome})")
+            .AppendLine(c, $"gunzip alone:  {baseline.Elapsed.TotalSeconds:F3} s  ({textBytes / 1e6 / baseline.Elapsed.TotalSeconds:F0} MB/s, {summary.RecordsRead / baseline.Elapsed.TotalSeconds:N0} records/s)")
+            .AppendLine(c, $"forwarding:    {seconds:F3} s  ({summary.RecordsForwarded / seconds:N0} records/s, {textBytes / 1e6 / seconds:F0} MB/s of text, {summary.BytesOut / 1e6 / seconds:F0} MB/s of JSON sent)")
+            .AppendLine(c, $"ratio:         {seconds / baseline.Elapsed.TotalSeconds:F2}x plain decompression")
+            .AppendLine(c, $"sent:          {sink.Requests} requests, {sink.BodyBytes / 1e6:F1} MB JSON ({summary.BytesOut / Math.Max(1, summary.RecordsForwarded)} bytes/record)")
+            .AppendLine(c, $"peak RSS:      {(ProcessMemory.PeakResidentBytes() ?? 0) / 1048576.0:F1} MiB (whole process, generation included when it ran)");
+        await output.WriteAsync(report.ToString()).ConfigureAwait(false);
+        return summary.RecordsForwarded == summary.RecordsRead && sink.BodyBytes == summary.BytesOut ? 0 : 1;
+    }
+
+    private static void Generate(string path, long records, bool v5)
+    {
+        using var file = File.Create(path);
+        using var gzip = new GZipStream(file, CompressionLevel.Optimal);
+        using var writer = new StreamWriter(gzip, new UTF8Encoding(false), 1 << 16) { NewLine = "\n" };
+        writer.WriteLine(v5 ? V5Header : V2Header);
+        var c = CultureInfo.InvariantCulture;
+        var random = new Random(42);
+        for (long i = 0; i < records; i++)
+        {
+            var start = 1763805900 + i / 5000;
+            var accept = random.Next(20) != 0;
+            var protocol = random.Next(10) switch { 0 => 17, 1 => 1, _ => 6 };
+            writer.Write(string.Create(c, $"{(v5 ? 5 : 2)} 123456789012 eni-0{random.Next(0x10000000):x8}a1b2c3d4 10.{random.Next(256)}.{random.Next(256)}.{random.Next(1, 255)} "));
+            writer.Write(string.Create(c, $"172.31.{random.Next(256)}.{random.Next(1, 255)} {random.Next(1024, 65536)} {(random.Next(3) == 0 ? 443 : random.Next(1, 65536))} {protocol} "));
+            writer.Write(string.Create(c, $"{random.Next(1, 5000)} {random.Next(40, 9_000_000)} {start} {start + 60} {(accept ? "ACCEPT" : "REJECT")} OK"));
+            if (v5)
+            {
+                writer.Write(string.Create(c, $" vpc-0a1b2c3d4e5f67890 subnet-0aa11bb22cc33dd44 i-0{random.Next(0x10000000):x8}abcdef0 {random.Next(32)} IPv4 "));
+                writer.Write(string.Create(c, $"10.{random.Next(256)}.{random.Next(256)}.{random.Next(1, 255)} 172.31.{random.Next(256)}.{random.Next(1, 255)} us-east-1 use1-az4 - "));
+                writer.Write(string.Create(c, $"{(random.Next(7) == 0 ? "S3" : "-")} {(random.Next(2) == 0 ? "ingress" : "egress")} {random.Next(1, 9)}"));
+            }
+            writer.Write('\n');
+        }
+    }
+}

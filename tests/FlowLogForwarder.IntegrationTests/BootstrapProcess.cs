@@ -17,6 +17,24 @@ internal sealed class BootstrapProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>The memory lines of /proc/PID/status, for diagnosis.</summary>
+    public string MemoryStatus() => string.Join("; ", File.ReadLines($"/proc/{_process.Id}/status")
+        .Where(l => l.StartsWith("Vm", StringComparison.Ordinal) || l.StartsWith("Rss", StringComparison.Ordinal) || l.StartsWith("Threads", StringComparison.Ordinal))
+        .Select(l => string.Join(' ', l.Split((char[])[' ', '\t'], StringSplitOptions.RemoveEmptyEntries))));
+
+    /// <summary>The process's peak resident set size so far (VmHWM), read from /proc while it runs.</summary>
+    public long PeakResidentBytes()
+    {
+        foreach (var line in File.ReadLines($"/proc/{_process.Id}/status"))
+        {
+            if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
+            {
+                return long.Parse(line["VmHWM:".Length..].Trim().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture) * 1024;
+            }
+        }
+        throw new InvalidOperationException("VmHWM not found in /proc status");
+    }
+
     public static BootstrapProcess Start(IReadOnlyDictionary<string, string> environment)
     {
         Assert.True(File.Exists(RepoPaths.Bootstrap),

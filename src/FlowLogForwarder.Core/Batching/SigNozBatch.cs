@@ -6,11 +6,15 @@ namespace FlowLogForwarder.Batching;
 /// </summary>
 public sealed class SigNozBatch : IDisposable
 {
-    private readonly PooledBufferWriter _buffer;
+    private readonly BatchBufferPool _pool;
+    private byte[]? _buffer;
+    private readonly int _length;
 
-    internal SigNozBatch(PooledBufferWriter buffer, int sequence, int recordCount, long firstLine, long lastLine)
+    internal SigNozBatch(byte[] buffer, int length, BatchBufferPool pool, int sequence, int recordCount, long firstLine, long lastLine)
     {
         _buffer = buffer;
+        _length = length;
+        _pool = pool;
         Sequence = sequence;
         RecordCount = recordCount;
         FirstLine = firstLine;
@@ -18,7 +22,10 @@ public sealed class SigNozBatch : IDisposable
     }
 
     /// <summary>The JSON array.</summary>
-    public ReadOnlyMemory<byte> Json => _buffer.WrittenMemory;
+    public ReadOnlyMemory<byte> Json => _buffer is { } buffer ? buffer.AsMemory(0, _length) : throw new ObjectDisposedException(nameof(SigNozBatch));
+
+    /// <summary>Size of the JSON array in bytes (still known after disposal).</summary>
+    public int Length => _length;
 
     /// <summary>0 for the object's first batch, then 1, 2, ...</summary>
     public int Sequence { get; }
@@ -33,5 +40,11 @@ public sealed class SigNozBatch : IDisposable
     public long LastLine { get; }
 
     /// <summary>Returns the buffer to the pool; the batch must not be used afterwards.</summary>
-    public void Dispose() => _buffer.Dispose();
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _buffer, null) is { } buffer)
+        {
+            _pool.Return(buffer);
+        }
+    }
 }

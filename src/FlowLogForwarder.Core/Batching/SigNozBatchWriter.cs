@@ -6,25 +6,30 @@ namespace FlowLogForwarder.Batching;
 /// </summary>
 public sealed class SigNozBatchWriter : IDisposable
 {
-    private readonly int _maxBytes;
     private readonly int _maxRecords;
-    private PooledBufferWriter? _current;
+    private readonly BatchBufferPool _pool;
+    private byte[]? _current;
+    private int _written;
     private int _count;
     private int _sequence;
     private long _firstLine;
     private long _lastLine;
 
     /// <summary>Creates a writer whose batches hold at most <paramref name="maxBytes"/> bytes and <paramref name="maxRecords"/> records.</summary>
-    public SigNozBatchWriter(int maxBytes, int maxRecords)
+    public SigNozBatchWriter(int maxBytes, int maxRecords, BatchBufferPool? pool = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxBytes, 64);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxRecords, 1);
-        _maxBytes = maxBytes;
         _maxRecords = maxRecords;
+        _pool = pool ?? new BatchBufferPool(maxBytes, capacity: 2);
+        if (_pool.BufferBytes != maxBytes)
+        {
+            throw new ArgumentException("The pool's buffers must be the batch budget's size.", nameof(pool));
+        }
     }
 
     /// <summary>The largest single record that fits in a batch: the budget less the brackets.</summary>
-    public int MaxRecordBytes => _maxBytes - 2;
+    public int MaxRecordBytes => _pool.BufferBytes - 2;
 
     /// <summary>Records in the open batch.</summary>
     public int PendingRecords => _count;
@@ -41,21 +46,19 @@ public sealed class SigNozBatchWriter : IDisposable
         }
         SigNozBatch? closed = null;
         // +1 for the separator or the opening bracket, +1 for the closing bracket.
-        if (_current is not null && _current.WrittenCount + 1 + recordJson.Length + 1 > _maxBytes)
+        if (_current is not null && _written + 1 + recordJson.Length + 1 > _current.Length)
         {
             closed = Close();
         }
         if (_current is null)
         {
-            _current = new PooledBufferWriter(Math.Min(_maxBytes, 1 << 20));
-            _current.Write((byte)'[');
+            _current = _pool.Rent();
+            _written = 0;
             _firstLine = lineNumber;
         }
-        else
-        {
-            _current.Write((byte)',');
-        }
-        _current.Write(recordJson);
+        _current[_written++] = _count == 0 ? (byte)'[' : (byte)',';
+        recordJson.CopyTo(_current.AsSpan(_written));
+        _written += recordJson.Length;
         _count++;
         _lastLine = lineNumber;
         if (_count == _maxRecords)
@@ -72,15 +75,18 @@ public sealed class SigNozBatchWriter : IDisposable
     /// <summary>Returns the open batch's buffer without sending it.</summary>
     public void Dispose()
     {
-        _current?.Dispose();
+        if (_current is { } buffer)
+        {
+            _pool.Return(buffer);
+        }
         _current = null;
     }
 
     private SigNozBatch Close()
     {
         var buffer = _current!;
-        buffer.Write((byte)']');
-        var batch = new SigNozBatch(buffer, _sequence++, _count, _firstLine, _lastLine);
+        buffer[_written++] = (byte)']';
+        var batch = new SigNozBatch(buffer, _written, _pool, _sequence++, _count, _firstLine, _lastLine);
         _current = null;
         _count = 0;
         return batch;

@@ -101,7 +101,7 @@ public sealed class ForwarderOptions
         {
             Naming = naming,
             ServiceName = Get(Variables.ServiceName) ?? "vpc-flow-logs",
-            MaxBatchBytes = ParseInt(Variables.BatchMaxBytes, Get(Variables.BatchMaxBytes), 4 * 1024 * 1024, 1024, BatchBytesCeiling),
+            MaxBatchBytes = ParseInt(Variables.BatchMaxBytes, Get(Variables.BatchMaxBytes), 1024 * 1024, 1024, BatchBytesCeiling),
             MaxBatchRecords = ParseInt(Variables.BatchMaxRecords, Get(Variables.BatchMaxRecords), 10_000, 1, 1_000_000),
             MaxInFlightBatches = ParseInt(Variables.MaxInFlight, Get(Variables.MaxInFlight), 4, 1, 64),
             MaxLineBytes = ParseInt(Variables.MaxLineBytes, Get(Variables.MaxLineBytes), 64 * 1024, 1024, 1024 * 1024),

@@ -13,13 +13,16 @@ namespace FlowLogForwarder.Pipeline;
 /// </summary>
 public sealed class FlowLogPipeline(IBatchSink sink, PipelineOptions options, TimeProvider time)
 {
+    // Batches in flight, the one being filled, and one spare: what the process holds for batches, however long it runs.
+    private readonly BatchBufferPool _buffers = new(options.MaxBatchBytes, options.MaxInFlightBatches + 2);
+
     /// <summary>Forwards every record of <paramref name="source"/>, which it disposes; never throws for bad input or failed delivery.</summary>
     public async Task<ForwardingSummary> ForwardAsync(Stream source, FlowLogSource origin, CancellationToken cancellationToken)
     {
         var started = time.GetTimestamp();
         var summary = new SummaryBuilder(options.MaxReportedSkips);
         var dispatcher = new BatchDispatcher(sink, options.MaxInFlightBatches, summary);
-        using var processor = new RecordProcessor(options, origin, summary);
+        using var processor = new RecordProcessor(options, origin, summary, _buffers);
         // Room for the longest accepted line plus a read's worth of the next ones.
         var buffer = ArrayPool<byte>.Shared.Rent(options.MaxLineBytes + 64 * 1024);
         FlowLogObjectReader? reader = null;

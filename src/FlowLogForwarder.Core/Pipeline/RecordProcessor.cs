@@ -18,12 +18,12 @@ internal sealed class RecordProcessor : IDisposable
     private readonly SummaryBuilder _summary;
     private FlowRecordParser? _parser;
 
-    public RecordProcessor(PipelineOptions options, FlowLogSource source, SummaryBuilder summary)
+    public RecordProcessor(PipelineOptions options, FlowLogSource source, SummaryBuilder summary, BatchBufferPool pool)
     {
         _source = source;
         _summary = summary;
         _mapper = new FlowRecordJsonWriter(options.Naming, options.ServiceName);
-        _batches = new SigNozBatchWriter(options.MaxBatchBytes, options.MaxBatchRecords);
+        _batches = new SigNozBatchWriter(options.MaxBatchBytes, options.MaxBatchRecords, pool);
     }
 
     /// <summary>Set when the object turned out not to be a flow log; no further line is processed.</summary>

@@ -45,7 +45,7 @@ internal sealed class SummaryBuilder(int maxSamples)
         {
             case DeliveryStatus.Delivered:
                 RecordsForwarded += batch.RecordCount;
-                BytesOut += batch.Json.Length;
+                BytesOut += batch.Length;
                 break;
             case DeliveryStatus.Rejected:
                 RecordsRejected += batch.RecordCount;

@@ -37,6 +37,13 @@ public sealed class JsonLog(TextWriter output, TimeProvider time)
             {
                 writer.WriteString("requestId", requestId);
             }
+            // Memory, so an operator can see that large objects cost no more than small ones.
+            var gc = GC.GetGCMemoryInfo();
+            writer.WriteNumber("peakRssBytes", FlowLogForwarder.Diagnostics.ProcessMemory.PeakResidentBytes() ?? 0);
+            writer.WriteNumber("gcHeapBytes", gc.HeapSizeBytes);
+            writer.WriteNumber("gcCommittedBytes", gc.TotalCommittedBytes);
+            writer.WriteNumber("allocatedBytes", GC.GetTotalAllocatedBytes());
+            writer.WriteNumber("gcCount", GC.CollectionCount(0));
             writer.WritePropertyName("summary");
             JsonSerializer.Serialize(writer, summary, SummaryJsonContext.Default.ForwardingSummary);
         });

@@ -15,7 +15,7 @@ public class ForwarderOptionsTests
     public void Defaults_apply_when_only_the_endpoint_is_set()
     {
         var options = Load(("SIGNOZ_ENDPOINT", "https://ingest.us.signoz.cloud:443/logs/json"));
-        Assert.Equal(4 * 1024 * 1024, options.Pipeline.MaxBatchBytes);
+        Assert.Equal(1024 * 1024, options.Pipeline.MaxBatchBytes);
         Assert.Equal(10_000, options.Pipeline.MaxBatchRecords);
         Assert.Equal(AttributeNaming.OpenTelemetry, options.Pipeline.Naming);
         Assert.Equal(6, options.MaxAttempts);

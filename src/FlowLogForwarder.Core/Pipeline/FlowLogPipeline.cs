@@ -56,6 +56,13 @@ public sealed class FlowLogPipeline(IBatchSink sink, PipelineOptions options, Ti
                 var read = await reader.ReadAsync(buffer.AsMemory(end), cancellationToken).ConfigureAwait(false);
                 if (read == 0)
                 {
+                    if (!reader.GzipEndLooksComplete())
+                    {
+                        // The partial last line is not parsed: it was cut off, not written that way.
+                        readOutcome = ObjectOutcome.Unreadable;
+                        readError = $"truncated gzip: the object ends mid-stream after line {summary.Lines} ({reader.StoredBytesRead} bytes read)";
+                        break;
+                    }
                     if (!discarding && end > start)
                     {
                         await SubmitAsync(processor.ProcessLine(buffer.AsSpan(start, end - start)), dispatcher, cancellationToken).ConfigureAwait(false);

@@ -16,12 +16,14 @@ internal sealed class RecordProcessor : IDisposable
     private readonly PooledBufferWriter _scratch = new(4096);
     private readonly SigNozBatchWriter _batches;
     private readonly SummaryBuilder _summary;
+    private readonly int _maxLineBytes;
     private FlowRecordParser? _parser;
 
     public RecordProcessor(PipelineOptions options, FlowLogSource source, SummaryBuilder summary, BatchBufferPool pool)
     {
         _source = source;
         _summary = summary;
+        _maxLineBytes = options.MaxLineBytes;
         _mapper = new FlowRecordJsonWriter(options.Naming, options.ServiceName);
         _batches = new SigNozBatchWriter(options.MaxBatchBytes, options.MaxBatchRecords, pool);
     }
@@ -43,6 +45,11 @@ internal sealed class RecordProcessor : IDisposable
         if (line.IndexOfAnyExcept((byte)' ', (byte)'\t') < 0)
         {
             _summary.BlankLines++;
+            return null;
+        }
+        if (line.Length > _maxLineBytes)
+        {
+            _summary.Skip(number, LineFault.LineTooLong, null);
             return null;
         }
         if (_parser is null)

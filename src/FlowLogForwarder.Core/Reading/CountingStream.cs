@@ -4,9 +4,13 @@ namespace FlowLogForwarder.Reading;
 internal sealed class CountingStream(Stream inner, byte[] prefix, int prefixLength) : Stream
 {
     private int _prefixPosition;
+    private readonly byte[] _tail = new byte[8];
+    private int _tailLength;
 
     /// <summary>Bytes read from the inner stream, the sniffed prefix included.</summary>
     public long BytesRead { get; private set; } = prefixLength;
+
+    // The sniffed prefix counts as read; it is also the tail of a very short object.
 
     public override bool CanRead => true;
     public override bool CanSeek => false;
@@ -23,7 +27,7 @@ internal sealed class CountingStream(Stream inner, byte[] prefix, int prefixLeng
             return copied;
         }
         var read = inner.Read(buffer);
-        BytesRead += read;
+        Track(buffer[..read]);
         return read;
     }
 
@@ -37,7 +41,7 @@ internal sealed class CountingStream(Stream inner, byte[] prefix, int prefixLeng
             return copied;
         }
         var read = await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
-        BytesRead += read;
+        Track(buffer.Span[..read]);
         return read;
     }
 
@@ -60,6 +64,24 @@ internal sealed class CountingStream(Stream inner, byte[] prefix, int prefixLeng
     public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
     public override void SetLength(long value) => throw new NotSupportedException();
     public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    /// <summary>The last (up to 8) bytes of the object: a gzip member's trailer when the object is complete.</summary>
+    public ReadOnlySpan<byte> Tail => _tail.AsSpan(0, _tailLength);
+
+    private void Track(ReadOnlySpan<byte> read)
+    {
+        BytesRead += read.Length;
+        if (read.Length >= _tail.Length)
+        {
+            read[^_tail.Length..].CopyTo(_tail);
+            _tailLength = _tail.Length;
+            return;
+        }
+        var keep = Math.Min(_tailLength, _tail.Length - read.Length);
+        _tail.AsSpan(_tailLength - keep, keep).CopyTo(_tail);
+        read.CopyTo(_tail.AsSpan(keep));
+        _tailLength = keep + read.Length;
+    }
 
     private bool TryReadPrefix(Span<byte> buffer, out int copied)
     {

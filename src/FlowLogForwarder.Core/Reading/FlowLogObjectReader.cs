@@ -1,21 +1,41 @@
+using System.Buffers;
+using System.Buffers.Binary;
 using System.IO.Compression;
+using System.IO.Pipelines;
 
 namespace FlowLogForwarder.Reading;
 
 /// <summary>
 /// Opens a flow log object for reading: gzip (one or more concatenated members) is decompressed as it streams,
-/// anything else is read as plain text. Nothing is buffered beyond the caller's read buffer.
+/// anything else is read as plain text. A background task reads and decompresses ahead into a bounded pipe, so
+/// network reads and decompression run on one core while the caller parses on the other; the pipe pauses the
+/// reader at <see cref="ReadAheadBytes"/>, so memory stays flat whatever the object's size.
 /// </summary>
 public sealed class FlowLogObjectReader : IAsyncDisposable
 {
+    /// <summary>Most decompressed bytes held ahead of the parser.</summary>
+    public const int ReadAheadBytes = 1024 * 1024;
+
+    private const int SegmentBytes = 64 * 1024;
+
     private readonly CountingStream _raw;
     private readonly Stream _decoded;
+    private readonly Pipe _pipe;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _producer;
+    private long _textBytes;
 
     private FlowLogObjectReader(CountingStream raw, Stream decoded, bool isGzip)
     {
         _raw = raw;
         _decoded = decoded;
         IsGzip = isGzip;
+        _pipe = new Pipe(new PipeOptions(
+            pauseWriterThreshold: ReadAheadBytes,
+            resumeWriterThreshold: ReadAheadBytes / 2,
+            minimumSegmentSize: SegmentBytes,
+            useSynchronizationContext: false));
+        _producer = Task.Run(ProduceAsync);
     }
 
     /// <summary>True when the object starts with the gzip magic bytes.</summary>
@@ -24,8 +44,8 @@ public sealed class FlowLogObjectReader : IAsyncDisposable
     /// <summary>Bytes read from the object as stored (compressed).</summary>
     public long StoredBytesRead => _raw.BytesRead;
 
-    /// <summary>Bytes of text produced so far.</summary>
-    public long TextBytesRead { get; private set; }
+    /// <summary>Bytes of text handed to the caller so far.</summary>
+    public long TextBytesRead => _textBytes;
 
     /// <summary>Sniffs the first bytes of <paramref name="source"/> and wraps it; the source is disposed with the reader.</summary>
     public static async Task<FlowLogObjectReader> OpenAsync(Stream source, CancellationToken cancellationToken)
@@ -47,14 +67,83 @@ public sealed class FlowLogObjectReader : IAsyncDisposable
         return new FlowLogObjectReader(raw, decoded, isGzip);
     }
 
-    /// <summary>Reads text bytes; 0 at the end of the object.</summary>
+    /// <summary>
+    /// Reads text bytes into <paramref name="buffer"/>; 0 at the end of the object. A fault of the source
+    /// (corrupt gzip, a broken connection) surfaces here, after the text that preceded it.
+    /// </summary>
     public async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken)
     {
-        var read = await _decoded.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
-        TextBytesRead += read;
-        return read;
+        var result = await _pipe.Reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+        var available = result.Buffer;
+        var count = (int)Math.Min(available.Length, buffer.Length);
+        available.Slice(0, count).CopyTo(buffer.Span);
+        _pipe.Reader.AdvanceTo(available.GetPosition(count));
+        _textBytes += count;
+        return count;
+    }
+
+    /// <summary>
+    /// After the end of a gzip object: false when it cannot be complete. zlib checks every member trailer it
+    /// reaches, but a stream cut short simply ends, so the last member's trailer is checked here: its ISIZE (the
+    /// member's length mod 2^32) cannot exceed the text read, and for a single-member object (what AWS writes) it
+    /// equals it. A truncated object's last bytes are arbitrary and pass only with probability (text bytes)/2^32.
+    /// </summary>
+    public bool GzipEndLooksComplete()
+    {
+        if (!IsGzip)
+        {
+            return true;
+        }
+        var tail = _raw.Tail;
+        if (tail.Length < 8)
+        {
+            return false;
+        }
+        var isize = BinaryPrimitives.ReadUInt32LittleEndian(tail[4..]);
+        return isize == (uint)_textBytes || isize < _textBytes;
     }
 
     /// <inheritdoc />
-    public ValueTask DisposeAsync() => _decoded.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync().ConfigureAwait(false);
+        await _pipe.Reader.CompleteAsync().ConfigureAwait(false);
+        await _producer.ConfigureAwait(false);
+        await _decoded.DisposeAsync().ConfigureAwait(false);
+        _stop.Dispose();
+    }
+
+    private async Task ProduceAsync()
+    {
+        Exception? fault = null;
+        try
+        {
+            while (true)
+            {
+                var memory = _pipe.Writer.GetMemory(SegmentBytes);
+                var read = await _decoded.ReadAsync(memory, _stop.Token).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    break;
+                }
+                _pipe.Writer.Advance(read);
+                var flush = await _pipe.Writer.FlushAsync(_stop.Token).ConfigureAwait(false);
+                if (flush.IsCompleted)
+                {
+                    break; // the reader stopped early
+                }
+            }
+        }
+        catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+        {
+            // Disposed before the end of the object.
+        }
+#pragma warning disable CA1031 // Any fault of the source is handed to the reader, which classifies it.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            fault = ex;
+        }
+        await _pipe.Writer.CompleteAsync(fault).ConfigureAwait(false);
+    }
 }

@@ -1,0 +1,77 @@
+using System.Text;
+using FlowLogForwarder.Parsing;
+using FlowLogForwarder.Pipeline;
+using FlowLogForwarder.TestSupport;
+
+namespace FlowLogForwarder.Tests.Pipeline;
+
+/// <summary>Objects that are not what they claim: each gets a specific outcome, and records before the fault are delivered.</summary>
+public class BadInputTests
+{
+    private static string Lines(int count) =>
+        FlowLogGenerator.DefaultHeader + "\n" + string.Concat(Enumerable.Range(0, count).Select(i => FlowLogGenerator.Line(i) + "\n"));
+
+    [Fact]
+    public async Task A_gzip_object_truncated_mid_stream_is_unreadable_after_delivering_what_came_before()
+    {
+        var gzip = TestHelpers.Gzip(Lines(20_000)).ToArray();
+        var truncated = gzip.AsSpan(0, gzip.Length * 2 / 3).ToArray();
+
+        var (summary, records, _) = await TestHelpers.RunAsync(new MemoryStream(truncated), new PipelineOptions { MaxBatchRecords = 500 });
+
+        Assert.Equal(ObjectOutcome.Unreadable, summary.Outcome);
+        Assert.Contains("truncated", summary.Error, StringComparison.Ordinal);
+        Assert.InRange(records.Count, 5_000, 19_999);
+        Assert.Equal(Enumerable.Range(0, records.Count).Select(i => (long)i),
+            records.Select(r => r.GetProperty("attributes").GetProperty("aws.vpc.flow.packets").GetInt64()));
+    }
+
+    [Fact]
+    public async Task A_binary_object_is_unreadable_with_no_record_sent()
+    {
+        var random = new Random(7);
+        var bytes = new byte[200_000];
+        random.NextBytes(bytes);
+        bytes[0] = 0x7f; // not the gzip magic: read as text
+        var (summary, records, _) = await TestHelpers.RunAsync(new MemoryStream(bytes));
+        Assert.Equal(ObjectOutcome.Unreadable, summary.Outcome);
+        Assert.Contains("not a flow log header", summary.Error, StringComparison.Ordinal);
+        Assert.Empty(records);
+    }
+
+    [Fact]
+    public async Task A_gzipped_binary_payload_is_unreadable()
+    {
+        var random = new Random(8);
+        var bytes = new byte[100_000];
+        random.NextBytes(bytes);
+        var (summary, records, _) = await TestHelpers.RunAsync(TestHelpers.Gzip(Encoding.Latin1.GetString(bytes)));
+        Assert.Equal(ObjectOutcome.Unreadable, summary.Outcome);
+        Assert.Empty(records);
+    }
+
+    [Fact]
+    public async Task Invalid_UTF8_in_the_header_makes_the_object_unreadable()
+    {
+        var bytes = new byte[] { (byte)'v', 0xff, (byte)'\n' }.Concat(Encoding.UTF8.GetBytes(FlowLogGenerator.Line(0) + "\n")).ToArray();
+        var (summary, records, _) = await TestHelpers.RunAsync(new MemoryStream(bytes));
+        Assert.Equal(ObjectOutcome.Unreadable, summary.Outcome);
+        Assert.Empty(records);
+    }
+
+    [Fact]
+    public async Task Every_skip_reason_is_counted_and_the_rest_delivered_in_one_object()
+    {
+        var text = FlowLogGenerator.DefaultHeader + "\n"
+            + FlowLogGenerator.Line(0) + "\n"
+            + "2 123456789012 eni-1 10.0.0.1\n"                                               // field count
+            + FlowLogGenerator.Line(1).Replace(" 1763805900 ", " 17638x5900 ", StringComparison.Ordinal) + "\n" // bad number
+            + new string('x', 100_000) + "\n"                                                  // too long
+            + FlowLogGenerator.Line(2) + "\n";
+        var (summary, records, _) = await TestHelpers.RunTextAsync(text, new PipelineOptions { MaxLineBytes = 4096 });
+        Assert.Equal(2, records.Count);
+        Assert.Equal(3, summary.RecordsSkipped);
+        Assert.Equal(new[] { LineFault.FieldCount, LineFault.BadNumber, LineFault.LineTooLong }, summary.SkippedSamples.Select(s => s.Reason));
+        Assert.Equal(new long[] { 3, 4, 5 }, summary.SkippedSamples.Select(s => s.Line));
+    }
+}

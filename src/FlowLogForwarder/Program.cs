@@ -65,7 +65,7 @@ try
     var client = new SigNozClient(signozHttp, options.ClientOptions(key), time);
     var pipeline = new FlowLogPipeline(client, options.Pipeline, time);
     function = new FlowLogFunction(pipeline, new S3ObjectOpener(new AmazonS3Client(s3Config)), log, time,
-        Environment.GetEnvironmentVariable("AWS_LAMBDA_FUNCTION_NAME") ?? "flowlog-forwarder");
+        Environment.GetEnvironmentVariable("AWS_LAMBDA_FUNCTION_NAME") ?? "flowlog-forwarder", options.AllowedBuckets, options.MaxObjectBytes);
     log.Write("INFO", "initialised", ("config", options.ToString()));
 }
 catch (ConfigurationException ex)

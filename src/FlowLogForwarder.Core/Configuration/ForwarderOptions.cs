@@ -27,6 +27,8 @@ public sealed class ForwarderOptions
         public const string MaxInFlight = "FLOWLOG_MAX_IN_FLIGHT";
         public const string MaxLineBytes = "FLOWLOG_MAX_LINE_BYTES";
         public const string S3ServiceUrl = "FLOWLOG_S3_SERVICE_URL";
+        public const string AllowedBuckets = "FLOWLOG_ALLOWED_BUCKETS";
+        public const string MaxObjectBytes = "FLOWLOG_MAX_OBJECT_BYTES";
         public const string SsmServiceUrl = "FLOWLOG_SSM_SERVICE_URL";
     }
 
@@ -48,6 +50,12 @@ public sealed class ForwarderOptions
 
     /// <summary>True when plain http was explicitly allowed (self-hosted SigNoz on a private network).</summary>
     public bool AllowHttp { get; private init; }
+
+    /// <summary>Buckets whose objects may be read; empty allows any bucket the function can read.</summary>
+    public IReadOnlySet<string> AllowedBuckets { get; private init; } = new HashSet<string>();
+
+    /// <summary>Objects larger than this (by the event's size field) are skipped, not read.</summary>
+    public long MaxObjectBytes { get; private init; }
 
     /// <summary>How batches are built.</summary>
     public required PipelineOptions Pipeline { get; init; }
@@ -114,6 +122,10 @@ public sealed class ForwarderOptions
             IngestionKeyParameter = keyParameter,
             AllowHttp = allowHttp,
             Pipeline = pipeline,
+            AllowedBuckets = (Get(Variables.AllowedBuckets) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                .Select(b => IsBucketName(b) ? b : throw new ConfigurationException(Variables.AllowedBuckets, $"'{b}' is not a bucket name"))
+                .ToHashSet(StringComparer.Ordinal),
+            MaxObjectBytes = ParseLong(Variables.MaxObjectBytes, Get(Variables.MaxObjectBytes), 5L * 1024 * 1024 * 1024, 1, long.MaxValue),
             MaxAttempts = ParseInt(Variables.MaxAttempts, Get(Variables.MaxAttempts), 6, 1, 20),
             AttemptTimeout = TimeSpan.FromSeconds(ParseInt(Variables.AttemptTimeoutSeconds, Get(Variables.AttemptTimeoutSeconds), 30, 1, 900)),
         };
@@ -164,6 +176,23 @@ public sealed class ForwarderOptions
         }
         return value;
     }
+
+    private static long ParseLong(string name, string? text, long fallback, long min, long max)
+    {
+        if (text is null)
+        {
+            return fallback;
+        }
+        if (!long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) || value < min || value > max)
+        {
+            throw new ConfigurationException(name, $"'{text}' is not a whole number from {min} to {max}");
+        }
+        return value;
+    }
+
+    // S3 bucket naming rules: 3-63 characters of lower-case letters, digits, dots and hyphens.
+    private static bool IsBucketName(string name) =>
+        name.Length is >= 3 and <= 63 && name.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c is '.' or '-');
 
     private static bool ParseBool(string name, string? text, bool fallback) => text?.ToLowerInvariant() switch
     {

@@ -141,6 +141,11 @@ public static class EventDecoder
 
     private static JsonDocument Parse(ReadOnlyMemory<byte> json, string what)
     {
+        // JsonDocument checks structure, not the UTF-8 inside strings; reading such a string later would throw.
+        if (!System.Text.Unicode.Utf8.IsValid(json.Span))
+        {
+            throw new InvalidEventException($"{what} is not valid UTF-8");
+        }
         try
         {
             return JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = 32 });

@@ -15,8 +15,11 @@ public sealed class ForwardingFailedException(string message) : Exception(messag
 /// The handler: decodes the event, forwards each named object through the pipeline, logs a summary per object and
 /// one metrics line per invocation, and answers SQS batches with the messages that failed.
 /// </summary>
-public sealed class FlowLogFunction(FlowLogPipeline pipeline, S3ObjectOpener opener, JsonLog log, TimeProvider time, string functionName)
+public sealed class FlowLogFunction(FlowLogPipeline pipeline, S3ObjectOpener opener, JsonLog log, TimeProvider time, string functionName,
+    IReadOnlySet<string>? allowedBuckets = null, long maxObjectBytes = long.MaxValue)
 {
+    private readonly IReadOnlySet<string> _allowedBuckets = allowedBuckets ?? new HashSet<string>();
+
     /// <summary>Time kept back from the deadline so a failure can still be reported before Lambda stops the process.</summary>
     public static readonly TimeSpan DeadlineReserve = TimeSpan.FromSeconds(3);
 
@@ -72,9 +75,10 @@ public sealed class FlowLogFunction(FlowLogPipeline pipeline, S3ObjectOpener ope
     private async Task<bool> ForwardObjectAsync(ObjectReference reference, string requestId, InvocationMetrics metrics, List<string> failures,
         CancellationToken cancellationToken)
     {
-        if (ObjectFilter.SkipReason(reference) is { } reason)
+        if (ObjectFilter.SkipReason(reference, _allowedBuckets, maxObjectBytes) is { } reason)
         {
-            log.Write("INFO", "object skipped", ("requestId", requestId), ("bucket", reference.Bucket), ("key", reference.Key), ("reason", reason));
+            metrics.ObjectsSkipped++;
+            log.Write("WARN", "object skipped", ("requestId", requestId), ("bucket", reference.Bucket), ("key", reference.Key), ("reason", reason));
             return true;
         }
         ForwardingSummary summary;

@@ -13,6 +13,7 @@ public sealed class InvocationMetrics
     public long BytesIn { get; set; }
     public long BytesOut { get; set; }
     public long ObjectsFailed { get; set; }
+    public long ObjectsSkipped { get; set; }
     public double? LagSeconds { get; set; }
 
     /// <summary>Writes the EMF document under namespace <c>FlowLogForwarder</c>, dimension <c>FunctionName</c>.</summary>
@@ -51,6 +52,7 @@ public sealed class InvocationMetrics
             writer.WriteNumber(nameof(BytesIn), BytesIn);
             writer.WriteNumber(nameof(BytesOut), BytesOut);
             writer.WriteNumber(nameof(ObjectsFailed), ObjectsFailed);
+            writer.WriteNumber(nameof(ObjectsSkipped), ObjectsSkipped);
             if (LagSeconds is { } lag)
             {
                 writer.WriteNumber(nameof(LagSeconds), Math.Round(lag, 3));
@@ -61,6 +63,6 @@ public sealed class InvocationMetrics
     private static readonly (string Name, string Unit)[] Definitions =
     [
         ("RecordsForwarded", "Count"), ("RecordsSkipped", "Count"), ("RecordsFailed", "Count"), ("Batches", "Count"),
-        ("Retries", "Count"), ("BytesIn", "Bytes"), ("BytesOut", "Bytes"), ("ObjectsFailed", "Count"), ("LagSeconds", "Seconds"),
+        ("Retries", "Count"), ("BytesIn", "Bytes"), ("BytesOut", "Bytes"), ("ObjectsFailed", "Count"), ("ObjectsSkipped", "Count"), ("LagSeconds", "Seconds"),
     ];
 }

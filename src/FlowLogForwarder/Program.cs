@@ -64,8 +64,10 @@ try
     signozHttp = SigNozClient.CreateHttpClient();
     var client = new SigNozClient(signozHttp, options.ClientOptions(key), time);
     var pipeline = new FlowLogPipeline(client, options.Pipeline, time);
-    function = new FlowLogFunction(pipeline, new S3ObjectOpener(new AmazonS3Client(s3Config)), log, time,
-        Environment.GetEnvironmentVariable("AWS_LAMBDA_FUNCTION_NAME") ?? "flowlog-forwarder", options.AllowedBuckets, options.MaxObjectBytes);
+    var s3 = new AmazonS3Client(s3Config);
+    function = new FlowLogFunction(pipeline, new S3ObjectOpener(s3), log, time,
+        Environment.GetEnvironmentVariable("AWS_LAMBDA_FUNCTION_NAME") ?? "flowlog-forwarder", options.AllowedBuckets, options.MaxObjectBytes,
+        options.Resume ? new S3ProgressTags(s3) : null);
     log.Write("INFO", "initialised", ("config", options.ToString()));
 }
 catch (ConfigurationException ex)

@@ -84,6 +84,9 @@ public sealed class LoopbackSigNozServer : IAsyncDisposable
         }
     }
 
+    /// <summary>Forgets queued faults.</summary>
+    public void ClearFaults() => _faults.Clear();
+
     /// <summary>Stops the server.</summary>
     public async ValueTask DisposeAsync()
     {
@@ -98,10 +101,16 @@ public sealed class LoopbackSigNozServer : IAsyncDisposable
         using var buffer = new MemoryStream();
         await context.Request.Body.CopyToAsync(buffer);
 
+        var dropAfterAccepting = false;
         if (_faults.TryDequeue(out var fault))
         {
             switch (fault)
             {
+                case ServerFault.Accept:
+                    break;
+                case ServerFault.AcceptThenDrop:
+                    dropAfterAccepting = true;
+                    break;
                 case ServerFault.Drop:
                     context.Abort();
                     return;
@@ -141,6 +150,11 @@ public sealed class LoopbackSigNozServer : IAsyncDisposable
             {
                 _acceptedBodies.Add(body);
             }
+        }
+        if (dropAfterAccepting)
+        {
+            context.Abort();
+            return;
         }
         context.Response.StatusCode = 200;
     }

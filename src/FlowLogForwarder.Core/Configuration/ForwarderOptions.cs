@@ -28,6 +28,7 @@ public sealed class ForwarderOptions
         public const string MaxLineBytes = "FLOWLOG_MAX_LINE_BYTES";
         public const string S3ServiceUrl = "FLOWLOG_S3_SERVICE_URL";
         public const string AllowedBuckets = "FLOWLOG_ALLOWED_BUCKETS";
+        public const string Resume = "FLOWLOG_RESUME";
         public const string MaxObjectBytes = "FLOWLOG_MAX_OBJECT_BYTES";
         public const string SsmServiceUrl = "FLOWLOG_SSM_SERVICE_URL";
     }
@@ -53,6 +54,9 @@ public sealed class ForwarderOptions
 
     /// <summary>Buckets whose objects may be read; empty allows any bucket the function can read.</summary>
     public IReadOnlySet<string> AllowedBuckets { get; private init; } = new HashSet<string>();
+
+    /// <summary>Lambda: record progress as an S3 object tag, resume retried objects after it, skip delivered ones.</summary>
+    public bool Resume { get; private init; }
 
     /// <summary>Objects larger than this (by the event's size field) are skipped, not read.</summary>
     public long MaxObjectBytes { get; private init; }
@@ -125,6 +129,7 @@ public sealed class ForwarderOptions
             AllowedBuckets = (Get(Variables.AllowedBuckets) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
                 .Select(b => IsBucketName(b) ? b : throw new ConfigurationException(Variables.AllowedBuckets, $"'{b}' is not a bucket name"))
                 .ToHashSet(StringComparer.Ordinal),
+            Resume = ParseBool(Variables.Resume, Get(Variables.Resume), true),
             MaxObjectBytes = ParseLong(Variables.MaxObjectBytes, Get(Variables.MaxObjectBytes), 5L * 1024 * 1024 * 1024, 1, long.MaxValue),
             MaxAttempts = ParseInt(Variables.MaxAttempts, Get(Variables.MaxAttempts), 6, 1, 20),
             AttemptTimeout = TimeSpan.FromSeconds(ParseInt(Variables.AttemptTimeoutSeconds, Get(Variables.AttemptTimeoutSeconds), 30, 1, 900)),

@@ -17,10 +17,14 @@ public sealed class FlowLogPipeline(IBatchSink sink, PipelineOptions options, Ti
     private readonly BatchBufferPool _buffers = new(options.MaxBatchBytes, options.MaxInFlightBatches + 2);
 
     /// <summary>Forwards every record of <paramref name="source"/>, which it disposes; never throws for bad input or failed delivery.</summary>
-    public async Task<ForwardingSummary> ForwardAsync(Stream source, FlowLogSource origin, CancellationToken cancellationToken)
+    /// <param name="source">The object's bytes as stored.</param>
+    /// <param name="origin">Where the object came from.</param>
+    /// <param name="cancellationToken">Stops reading and delivery (for example at the Lambda deadline).</param>
+    /// <param name="resumeAfterLine">Lines up to this one were delivered by an earlier attempt and are not sent again.</param>
+    public async Task<ForwardingSummary> ForwardAsync(Stream source, FlowLogSource origin, CancellationToken cancellationToken, long resumeAfterLine = 0)
     {
         var started = time.GetTimestamp();
-        var summary = new SummaryBuilder(options.MaxReportedSkips);
+        var summary = new SummaryBuilder(options.MaxReportedSkips, resumeAfterLine);
         var dispatcher = new BatchDispatcher(sink, options.MaxInFlightBatches, summary);
         using var processor = new RecordProcessor(options, origin, summary, _buffers);
         // Room for the longest accepted line plus a read's worth of the next ones.

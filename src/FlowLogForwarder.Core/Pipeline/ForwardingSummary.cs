@@ -69,6 +69,12 @@ public sealed record ForwardingSummary
     /// <summary>Every line up to this one was delivered or finally dealt with; a retry may resume after it.</summary>
     public long AcknowledgedThroughLine { get; init; }
 
+    /// <summary>When resuming, the line the previous attempt had delivered through; 0 otherwise.</summary>
+    public long ResumedAfterLine { get; init; }
+
+    /// <summary>Lines not sent again because a previous attempt delivered them.</summary>
+    public long LinesAlreadyDelivered { get; init; }
+
     /// <summary>Bytes read as stored (compressed).</summary>
     public long BytesIn { get; init; }
 

@@ -47,6 +47,11 @@ internal sealed class RecordProcessor : IDisposable
             _summary.BlankLines++;
             return null;
         }
+        if (number <= _summary.ResumedAfterLine && _parser is not null)
+        {
+            _summary.LinesAlreadyDelivered++; // a previous attempt delivered it; the header (line 1) is still read
+            return null;
+        }
         if (line.Length > _maxLineBytes)
         {
             _summary.Skip(number, LineFault.LineTooLong, null);

@@ -5,7 +5,7 @@ using FlowLogForwarder.Parsing;
 namespace FlowLogForwarder.Pipeline;
 
 /// <summary>Mutable tallies for one object, frozen into a <see cref="ForwardingSummary"/> at the end.</summary>
-internal sealed class SummaryBuilder(int maxSamples)
+internal sealed class SummaryBuilder(int maxSamples, long resumeAfterLine = 0)
 {
     private readonly Dictionary<LineFault, long> _skipped = [];
     private readonly List<SkippedLine> _samples = [];
@@ -20,7 +20,9 @@ internal sealed class SummaryBuilder(int maxSamples)
     public int BatchesFailed { get; private set; }
     public int Retries { get; private set; }
     public long BytesOut { get; private set; }
-    public long AcknowledgedThroughLine { get; private set; }
+    public long AcknowledgedThroughLine { get; private set; } = resumeAfterLine;
+    public long ResumedAfterLine { get; } = resumeAfterLine;
+    public long LinesAlreadyDelivered { get; set; }
     public DeliveryResult? StoppingResult { get; private set; }
 
     private bool _gapInAcknowledged;
@@ -60,7 +62,7 @@ internal sealed class SummaryBuilder(int maxSamples)
         }
         if (!_gapInAcknowledged)
         {
-            AcknowledgedThroughLine = batch.LastLine;
+            AcknowledgedThroughLine = Math.Max(AcknowledgedThroughLine, batch.LastLine);
         }
     }
 
@@ -82,6 +84,8 @@ internal sealed class SummaryBuilder(int maxSamples)
         BatchesFailed = BatchesFailed,
         Retries = Retries,
         AcknowledgedThroughLine = AcknowledgedThroughLine,
+        ResumedAfterLine = ResumedAfterLine,
+        LinesAlreadyDelivered = LinesAlreadyDelivered,
         BytesIn = bytesIn,
         BytesDecompressed = bytesDecompressed,
         BytesOut = BytesOut,

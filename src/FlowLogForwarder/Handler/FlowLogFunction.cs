@@ -16,8 +16,11 @@ public sealed class ForwardingFailedException(string message) : Exception(messag
 /// one metrics line per invocation, and answers SQS batches with the messages that failed.
 /// </summary>
 public sealed class FlowLogFunction(FlowLogPipeline pipeline, S3ObjectOpener opener, JsonLog log, TimeProvider time, string functionName,
-    IReadOnlySet<string>? allowedBuckets = null, long maxObjectBytes = long.MaxValue)
+    IReadOnlySet<string>? allowedBuckets = null, long maxObjectBytes = long.MaxValue, S3ProgressTags? progress = null)
 {
+    // Progress tags are written after the deadline token has fired, so they get their own short budget.
+    private static readonly TimeSpan TagTimeout = TimeSpan.FromSeconds(2);
+
     private readonly IReadOnlySet<string> _allowedBuckets = allowedBuckets ?? new HashSet<string>();
 
     /// <summary>Time kept back from the deadline so a failure can still be reported before Lambda stops the process.</summary>
@@ -82,13 +85,28 @@ public sealed class FlowLogFunction(FlowLogPipeline pipeline, S3ObjectOpener ope
             return true;
         }
         ForwardingSummary summary;
+        OpenedObject? opened = null;
         try
         {
-            var stream = await opener.OpenAsync(reference, cancellationToken).ConfigureAwait(false);
-            summary = await pipeline.ForwardAsync(stream, FlowLogSource.FromKey(reference.Bucket, reference.Key), cancellationToken).ConfigureAwait(false);
+            opened = await opener.OpenAsync(reference, cancellationToken).ConfigureAwait(false);
+            var mark = await ReadProgressAsync(reference, opened, requestId, cancellationToken).ConfigureAwait(false);
+            if (mark is { Done: true })
+            {
+                await opened.Body.DisposeAsync().ConfigureAwait(false);
+                metrics.ObjectsSkipped++;
+                log.Write("INFO", "object skipped", ("requestId", requestId), ("bucket", reference.Bucket), ("key", reference.Key),
+                    ("reason", $"already delivered (eTag {opened.ETag}); a duplicate or retried event"));
+                return true;
+            }
+            summary = await pipeline.ForwardAsync(opened.Body, FlowLogSource.FromKey(reference.Bucket, reference.Key), cancellationToken,
+                mark?.DeliveredThroughLine ?? 0).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is Amazon.Runtime.AmazonServiceException or HttpRequestException or IOException or OperationCanceledException)
         {
+            if (opened is not null)
+            {
+                await opened.Body.DisposeAsync().ConfigureAwait(false);
+            }
             var message = ex is Amazon.S3.AmazonS3Exception { StatusCode: System.Net.HttpStatusCode.PreconditionFailed }
                 ? "the object was overwritten since the event (eTag no longer matches)"
                 : ex.Message;
@@ -98,6 +116,7 @@ public sealed class FlowLogFunction(FlowLogPipeline pipeline, S3ObjectOpener ope
             return false;
         }
 
+        await WriteProgressAsync(reference, opened, summary, requestId).ConfigureAwait(false);
         log.Summary(summary, reference.Bucket, requestId);
         metrics.RecordsForwarded += summary.RecordsForwarded;
         metrics.RecordsSkipped += summary.RecordsSkipped;
@@ -121,6 +140,57 @@ public sealed class FlowLogFunction(FlowLogPipeline pipeline, S3ObjectOpener ope
         }
         failures.Add($"s3://{reference.Bucket}/{reference.Key}: {summary.Error}");
         return false;
+    }
+
+    private async Task<ProgressMark?> ReadProgressAsync(ObjectReference reference, OpenedObject opened, string requestId, CancellationToken cancellationToken)
+    {
+        if (progress is null || opened.ETag.Length == 0)
+        {
+            return null;
+        }
+        try
+        {
+            var mark = await progress.ReadAsync(reference, opened.VersionId, cancellationToken).ConfigureAwait(false);
+            // A mark for another version of the object (overwritten since) says nothing about this one.
+            return mark is not null && mark.ETag == opened.ETag ? mark : null;
+        }
+        catch (Amazon.Runtime.AmazonServiceException ex)
+        {
+            log.Write("WARN", "progress tag not readable; forwarding from the start", ("requestId", requestId), ("key", reference.Key), ("error", ex.Message));
+            return null;
+        }
+    }
+
+    private async Task WriteProgressAsync(ObjectReference reference, OpenedObject opened, ForwardingSummary summary, string requestId)
+    {
+        if (progress is null || opened.ETag.Length == 0)
+        {
+            return;
+        }
+        ProgressMark? mark = summary.Outcome switch
+        {
+            ObjectOutcome.Completed => new ProgressMark(opened.ETag, summary.AcknowledgedThroughLine, Done: true),
+            ObjectOutcome.Failed when summary.AcknowledgedThroughLine > summary.ResumedAfterLine =>
+                new ProgressMark(opened.ETag, summary.AcknowledgedThroughLine, Done: false),
+            _ => null,
+        };
+        if (mark is null)
+        {
+            return;
+        }
+        using var timeout = new CancellationTokenSource(TagTimeout);
+        try
+        {
+            if (await progress.WriteAsync(reference, opened.VersionId, mark, timeout.Token).ConfigureAwait(false) is { } reason)
+            {
+                log.Write("WARN", "progress not recorded", ("requestId", requestId), ("key", reference.Key), ("reason", reason));
+            }
+        }
+        catch (Exception ex) when (ex is Amazon.Runtime.AmazonServiceException or HttpRequestException or OperationCanceledException)
+        {
+            log.Write("WARN", "progress not recorded; a retry will send this object from the start", ("requestId", requestId),
+                ("key", reference.Key), ("error", ex.Message));
+        }
     }
 
     private static byte[] BatchItemFailures(List<string> messageIds)

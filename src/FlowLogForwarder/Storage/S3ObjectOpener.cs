@@ -5,11 +5,14 @@ using FlowLogForwarder.Lambda.Events;
 
 namespace FlowLogForwarder.Lambda.Storage;
 
+/// <summary>An object being read: its body stream and the identity of the version it is.</summary>
+public sealed record OpenedObject(Stream Body, string ETag, string? VersionId);
+
 /// <summary>Opens the exact object an event named (its version, else its eTag) as a stream straight from S3.</summary>
 public sealed class S3ObjectOpener(IAmazonS3 s3)
 {
     /// <summary>Starts the GET and returns the response body stream; nothing is buffered.</summary>
-    public async Task<Stream> OpenAsync(ObjectReference reference, CancellationToken cancellationToken)
+    public async Task<OpenedObject> OpenAsync(ObjectReference reference, CancellationToken cancellationToken)
     {
         var request = new GetObjectRequest
         {
@@ -27,16 +30,20 @@ public sealed class S3ObjectOpener(IAmazonS3 s3)
         else if (!string.IsNullOrEmpty(reference.ETag))
         {
             // Without versioning, a later overwrite must not be read in place of the object this event named.
-            request.EtagToMatch = reference.ETag.StartsWith('"') ? reference.ETag : $"\"{reference.ETag}\"";
+            request.EtagToMatch = Quoted(reference.ETag);
         }
         try
         {
             var response = await s3.GetObjectAsync(request, cancellationToken).ConfigureAwait(false);
-            return response.ResponseStream;
+            return new OpenedObject(response.ResponseStream, Unquoted(response.ETag ?? reference.ETag ?? ""), response.VersionId ?? reference.VersionId);
         }
         catch (AmazonS3Exception ex) when (ex.StatusCode == HttpStatusCode.RequestedRangeNotSatisfiable)
         {
-            return Stream.Null; // a zero-byte object has no byte 0
+            return new OpenedObject(Stream.Null, Unquoted(reference.ETag ?? ""), reference.VersionId); // a zero-byte object has no byte 0
         }
     }
+
+    private static string Quoted(string etag) => etag.StartsWith('"') ? etag : $"\"{etag}\"";
+
+    private static string Unquoted(string etag) => etag.Trim('"');
 }

@@ -24,6 +24,8 @@ public sealed class LoopbackSigNozServer : IAsyncDisposable
     private readonly List<byte[]> _acceptedBodies = [];
     private readonly bool _keepBodies;
     private int _requests;
+    private Random? _random;
+    private double _faultProbability;
 
     private LoopbackSigNozServer(WebApplication app, string? expectedKey, Func<JsonElement, long>? recordId, bool keepBodies)
     {
@@ -84,6 +86,20 @@ public sealed class LoopbackSigNozServer : IAsyncDisposable
         }
     }
 
+    /// <summary>Records in requests that were accepted and then dropped (the client will send them again).</summary>
+    public long RecordsAcceptedThenDropped { get; private set; }
+
+    /// <summary>From now on, answers each request (beyond queued faults) with a random fault at <paramref name="probability"/>:
+    /// 429 with Retry-After 0, 503, a dropped connection, or accept-then-drop. Seeded, so runs repeat.</summary>
+    public void InjectRandomFaults(double probability, int seed)
+    {
+        lock (_gate)
+        {
+            _random = new Random(seed);
+            _faultProbability = probability;
+        }
+    }
+
     /// <summary>Forgets queued faults.</summary>
     public void ClearFaults() => _faults.Clear();
 
@@ -102,7 +118,7 @@ public sealed class LoopbackSigNozServer : IAsyncDisposable
         await context.Request.Body.CopyToAsync(buffer);
 
         var dropAfterAccepting = false;
-        if (_faults.TryDequeue(out var fault))
+        if (_faults.TryDequeue(out var fault) || TryRandomFault(out fault))
         {
             switch (fault)
             {
@@ -153,10 +169,34 @@ public sealed class LoopbackSigNozServer : IAsyncDisposable
         }
         if (dropAfterAccepting)
         {
+            lock (_gate)
+            {
+                RecordsAcceptedThenDropped += ids.Length;
+            }
             context.Abort();
             return;
         }
         context.Response.StatusCode = 200;
+    }
+
+    private bool TryRandomFault(out ServerFault fault)
+    {
+        lock (_gate)
+        {
+            if (_random is null || _random.NextDouble() >= _faultProbability)
+            {
+                fault = null!;
+                return false;
+            }
+            fault = _random.Next(4) switch
+            {
+                0 => new ServerFault.Status(429, "0"),
+                1 => new ServerFault.Status(503),
+                2 => new ServerFault.Drop(),
+                _ => new ServerFault.AcceptThenDrop(),
+            };
+            return true;
+        }
     }
 
     private async Task RefuseAsync(HttpContext context, int status, string reason)

@@ -14,6 +14,8 @@ const string Usage = """
       flowlog-forward send FILE... [--endpoint URL] [--allow-http]
                                                 forward local objects; prints one JSON summary per object, then totals
       flowlog-forward sink [--port N]           run a SigNoz-compatible receiver on 127.0.0.1 (default port 4318) for local trials
+      flowlog-forward replay --event-file F... | --queue-url URL [--max-messages N] [--keep] [--endpoint URL] [--allow-http]
+                                                re-drive failed events (saved files, or the failure queue) through the Lambda's handler
       flowlog-forward bench [--records N] [--v5] [--file F]
                                                 throughput harness: records/s, MB/s and peak RSS against plain gunzip of the same object
 
@@ -44,6 +46,7 @@ try
         "send" => await SendAsync(args[1..], cancellation.Token),
         "sink" => await new LocalSink(ParsePort(args[1..]), Console.Out).RunAsync(cancellation.Token),
         "bench" => await BenchAsync(args[1..], cancellation.Token),
+        "replay" => await ReplayAsync(args[1..], cancellation.Token),
         _ => Fail($"unknown command '{args[0]}'"),
     };
 }
@@ -128,6 +131,55 @@ static async Task<int> SendAsync(string[] args, CancellationToken cancellationTo
         $"\"bytesIn\":{bytesIn},\"bytesDecompressed\":{bytesText},\"seconds\":{seconds:F3},\"recordsPerSecond\":{forwarded / Math.Max(seconds, 1e-9):F0}," +
         $"\"peakRssBytes\":{ProcessMemory.PeakResidentBytes()?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "null"}}}");
     return exitCode;
+}
+
+static async Task<int> ReplayAsync(string[] args, CancellationToken cancellationToken)
+{
+    var files = new List<string>();
+    string? queueUrl = null, endpoint = null;
+    var maxMessages = 100;
+    bool keep = false, allowHttp = false, readingFiles = false;
+    for (var i = 0; i < args.Length; i++)
+    {
+        switch (args[i])
+        {
+            case "--event-file":
+                readingFiles = true;
+                break;
+            case "--queue-url" when i + 1 < args.Length:
+                queueUrl = args[++i];
+                readingFiles = false;
+                break;
+            case "--max-messages" when i + 1 < args.Length && int.TryParse(args[i + 1], out var n) && n > 0:
+                maxMessages = n;
+                i++;
+                break;
+            case "--keep":
+                keep = true;
+                break;
+            case "--endpoint" when i + 1 < args.Length:
+                endpoint = args[++i];
+                break;
+            case "--allow-http":
+                allowHttp = true;
+                break;
+            case var arg when readingFiles && !arg.StartsWith("--", StringComparison.Ordinal):
+                files.Add(arg);
+                break;
+            default:
+                return Fail($"replay: unknown or incomplete option '{args[i]}'");
+        }
+    }
+    if ((files.Count == 0) == (queueUrl is null))
+    {
+        return Fail("replay needs either --event-file F... or --queue-url URL");
+    }
+    var options = ForwarderOptions.Load(
+        name => allowHttp && name == ForwarderOptions.Variables.AllowHttp ? "true" : Environment.GetEnvironmentVariable(name), endpoint);
+    var replayer = new Replayer(options, Console.Out);
+    return queueUrl is null
+        ? await replayer.ReplayFilesAsync(files, cancellationToken)
+        : await replayer.ReplayQueueAsync(queueUrl, maxMessages, keep, cancellationToken);
 }
 
 static async Task<int> BenchAsync(string[] args, CancellationToken cancellationToken)

@@ -4,11 +4,11 @@ using Amazon.SimpleSystemsManagement;
 using Amazon.SimpleSystemsManagement.Model;
 using FlowLogForwarder.Configuration;
 using FlowLogForwarder.Delivery;
-using FlowLogForwarder.Lambda.Events;
-using FlowLogForwarder.Lambda.Handler;
-using FlowLogForwarder.Lambda.Logging;
+using FlowLogForwarder.Events;
+using FlowLogForwarder.Handling;
+using FlowLogForwarder.Logging;
 using FlowLogForwarder.Lambda.Runtime;
-using FlowLogForwarder.Lambda.Storage;
+using FlowLogForwarder.Storage;
 using FlowLogForwarder.Pipeline;
 
 // The bootstrap of a provided.al2023 function: initialise once per container, then serve invocations until Lambda
@@ -24,7 +24,7 @@ if (string.IsNullOrEmpty(runtimeApi))
 using var runtimeHttp = new HttpClient(new SocketsHttpHandler()) { Timeout = Timeout.InfiniteTimeSpan };
 var runtime = new RuntimeApiClient(runtimeHttp, runtimeApi);
 
-FlowLogFunction function;
+EventForwarder function;
 HttpClient signozHttp;
 try
 {
@@ -65,7 +65,7 @@ try
     var client = new SigNozClient(signozHttp, options.ClientOptions(key), time);
     var pipeline = new FlowLogPipeline(client, options.Pipeline, time);
     var s3 = new AmazonS3Client(s3Config);
-    function = new FlowLogFunction(pipeline, new S3ObjectOpener(s3), log, time,
+    function = new EventForwarder(pipeline, new S3ObjectOpener(s3), log, time,
         Environment.GetEnvironmentVariable("AWS_LAMBDA_FUNCTION_NAME") ?? "flowlog-forwarder", options.AllowedBuckets, options.MaxObjectBytes,
         options.Resume ? new S3ProgressTags(s3) : null);
     log.Write("INFO", "initialised", ("config", options.ToString()));
@@ -92,7 +92,7 @@ while (true)
     Environment.SetEnvironmentVariable("_X_AMZN_TRACE_ID", invocation.TraceId);
     try
     {
-        var response = await function.HandleAsync(invocation, CancellationToken.None);
+        var response = await function.HandleAsync(invocation.Event, invocation.RequestId, invocation.Deadline, CancellationToken.None);
         await runtime.PostResponseAsync(invocation.RequestId, response, CancellationToken.None);
     }
     catch (Exception ex) when (ex is ForwardingFailedException or InvalidEventException)

@@ -16,7 +16,7 @@ internal static class CliProcess
         {
             start.ArgumentList.Add(arg);
         }
-        foreach (var name in new[] { "SIGNOZ_ENDPOINT", "SIGNOZ_INGESTION_KEY", "SIGNOZ_INGESTION_KEY_PARAMETER", "SIGNOZ_ALLOW_HTTP" })
+        foreach (var name in new[] { "SIGNOZ_ENDPOINT", "SIGNOZ_INGESTION_KEY", "SIGNOZ_INGESTION_KEY_PARAMETER", "SIGNOZ_ALLOW_HTTP", "AWS_REGION", "FLOWLOG_S3_SERVICE_URL", "FLOWLOG_SQS_SERVICE_URL" })
         {
             start.Environment.Remove(name);
         }

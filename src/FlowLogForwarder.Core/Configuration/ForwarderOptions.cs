@@ -31,6 +31,7 @@ public sealed class ForwarderOptions
         public const string Resume = "FLOWLOG_RESUME";
         public const string MaxObjectBytes = "FLOWLOG_MAX_OBJECT_BYTES";
         public const string SsmServiceUrl = "FLOWLOG_SSM_SERVICE_URL";
+        public const string SqsServiceUrl = "FLOWLOG_SQS_SERVICE_URL";
     }
 
     /// <summary>SigNoz Cloud refuses requests of 16 MB or more; stay clear of it.</summary>

@@ -1,6 +1,6 @@
 using System.Text;
 using System.Text.Json;
-using FlowLogForwarder.Lambda.Events;
+using FlowLogForwarder.Events;
 
 namespace FlowLogForwarder.Tests.Lambda;
 
@@ -125,5 +125,23 @@ public class EventDecoderTests
     {
         var error = Assert.Throws<InvalidEventException>(() => Decode(json));
         Assert.Contains(message, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_Lambda_destination_record_from_the_failure_queue_yields_its_original_event()
+    {
+        var record = """{"version":"1.0","timestamp":"2026-11-22T10:07:00.000Z","requestContext":{"requestId":"e4b46cbf","functionArn":"arn:aws:lambda:us-east-1:123456789012:function:f","condition":"RetriesExhausted","approximateInvokeCount":3},"requestPayload":"""
+            + S3Event(FlowKey)
+            + ""","responseContext":{"statusCode":200,"functionError":"Unhandled"},"responsePayload":{"errorType":"ForwardingFailed"}}""";
+        var decoded = Decode(record);
+        Assert.Equal(EventSource.S3, decoded.Source);
+        Assert.Equal(FlowKey, decoded.Items.Single().Objects.Single().Key);
+    }
+
+    [Fact]
+    public void A_bare_SNS_envelope_is_unwrapped()
+    {
+        var envelope = JsonSerializer.Serialize(new { Type = "Notification", MessageId = "m", Message = S3Event(FlowKey) });
+        Assert.Equal(FlowKey, Decode(envelope).Items.Single().Objects.Single().Key);
     }
 }

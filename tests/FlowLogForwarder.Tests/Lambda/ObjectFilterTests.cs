@@ -1,5 +1,5 @@
-using FlowLogForwarder.Lambda.Events;
-using FlowLogForwarder.Lambda.Handler;
+using FlowLogForwarder.Events;
+using FlowLogForwarder.Handling;
 
 namespace FlowLogForwarder.Tests.Lambda;
 

@@ -1,4 +1,4 @@
-using FlowLogForwarder.Lambda.Events;
+using FlowLogForwarder.Events;
 
 namespace FlowLogForwarder.Tests.Lambda;
 

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using CsCheck;
-using FlowLogForwarder.Lambda.Events;
+using FlowLogForwarder.Events;
 using FlowLogForwarder.Mapping;
 using FlowLogForwarder.Parsing;
 using FlowLogForwarder.Pipeline;

@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace FlowLogForwarder.Lambda.Logging;
+namespace FlowLogForwarder.Logging;
 
 /// <summary>Per-invocation totals, written as one CloudWatch Embedded Metric Format line (metrics without API calls).</summary>
 public sealed class InvocationMetrics

@@ -1,21 +1,21 @@
 using System.Text.Json;
-using FlowLogForwarder.Lambda.Events;
-using FlowLogForwarder.Lambda.Logging;
-using FlowLogForwarder.Lambda.Runtime;
-using FlowLogForwarder.Lambda.Storage;
+using FlowLogForwarder.Events;
+using FlowLogForwarder.Logging;
+using FlowLogForwarder.Storage;
 using FlowLogForwarder.Mapping;
 using FlowLogForwarder.Pipeline;
 
-namespace FlowLogForwarder.Lambda.Handler;
+namespace FlowLogForwarder.Handling;
 
 /// <summary>Thrown when objects of a direct (S3, SNS, EventBridge) invocation failed, so Lambda retries the event.</summary>
 public sealed class ForwardingFailedException(string message) : Exception(message);
 
 /// <summary>
-/// The handler: decodes the event, forwards each named object through the pipeline, logs a summary per object and
-/// one metrics line per invocation, and answers SQS batches with the messages that failed.
+/// Handles one event (a Lambda invocation's payload, or one replayed from the failure queue): decodes it, forwards
+/// each named object through the pipeline, logs a summary per object and one metrics line per event, and answers
+/// SQS batches with the messages that failed.
 /// </summary>
-public sealed class FlowLogFunction(FlowLogPipeline pipeline, S3ObjectOpener opener, JsonLog log, TimeProvider time, string functionName,
+public sealed class EventForwarder(FlowLogPipeline pipeline, S3ObjectOpener opener, JsonLog log, TimeProvider time, string functionName,
     IReadOnlySet<string>? allowedBuckets = null, long maxObjectBytes = long.MaxValue, S3ProgressTags? progress = null)
 {
     // Progress tags are written after the deadline token has fired, so they get their own short budget.
@@ -26,32 +26,40 @@ public sealed class FlowLogFunction(FlowLogPipeline pipeline, S3ObjectOpener ope
     /// <summary>Time kept back from the deadline so a failure can still be reported before Lambda stops the process.</summary>
     public static readonly TimeSpan DeadlineReserve = TimeSpan.FromSeconds(3);
 
-    /// <summary>Handles one invocation and returns the response JSON.</summary>
-    public async Task<byte[]> HandleAsync(LambdaInvocation invocation, CancellationToken cancellationToken)
+    /// <summary>Handles one event and returns the response JSON; throws <see cref="ForwardingFailedException"/> for a
+    /// direct event whose objects failed, and <see cref="InvalidEventException"/> for an event of no known shape.</summary>
+    /// <param name="payload">The event JSON.</param>
+    /// <param name="requestId">Names the event in every log line.</param>
+    /// <param name="deadline">When the work must be over (the Lambda deadline); retries stop <see cref="DeadlineReserve"/> before.</param>
+    /// <param name="cancellationToken">Stops the work.</param>
+    public async Task<byte[]> HandleAsync(ReadOnlyMemory<byte> payload, string requestId, DateTimeOffset deadline, CancellationToken cancellationToken)
     {
-        var decoded = EventDecoder.Decode(invocation.Event);
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var remaining = invocation.Deadline - time.GetUtcNow() - DeadlineReserve;
-        deadline.CancelAfter(remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero);
+        var decoded = EventDecoder.Decode(payload);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var remaining = deadline - time.GetUtcNow() - DeadlineReserve;
+        if (remaining < TimeSpan.FromDays(1)) // a replay has no deadline: it passes DateTimeOffset.MaxValue
+        {
+            stop.CancelAfter(remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero);
+        }
 
         var metrics = new InvocationMetrics();
         var failedMessages = new List<string>();
         var failures = new List<string>();
         if (decoded.Source == EventSource.S3TestEvent)
         {
-            log.Write("INFO", "s3:TestEvent acknowledged", ("requestId", invocation.RequestId));
+            log.Write("INFO", "s3:TestEvent acknowledged", ("requestId", requestId));
         }
         foreach (var item in decoded.Items)
         {
             var itemFailed = item.Error is not null;
             if (item.Error is { } error)
             {
-                log.Write("ERROR", "message is not a usable event", ("requestId", invocation.RequestId), ("messageId", item.MessageId), ("error", error));
+                log.Write("ERROR", "message is not a usable event", ("requestId", requestId), ("messageId", item.MessageId), ("error", error));
                 failures.Add($"message {item.MessageId}: {error}");
             }
             foreach (var reference in item.Objects)
             {
-                if (!await ForwardObjectAsync(reference, invocation.RequestId, metrics, failures, deadline.Token).ConfigureAwait(false))
+                if (!await ForwardObjectAsync(reference, requestId, metrics, failures, stop.Token).ConfigureAwait(false))
                 {
                     itemFailed = true;
                 }

@@ -1,4 +1,4 @@
-namespace FlowLogForwarder.Lambda.Events;
+namespace FlowLogForwarder.Events;
 
 /// <summary>An S3 object named by an event: which object, which version, and when the event happened.</summary>
 public sealed record ObjectReference(string Bucket, string Key, long? Size, string? ETag, string? VersionId, DateTimeOffset? EventTime);

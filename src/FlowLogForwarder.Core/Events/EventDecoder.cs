@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text.Json;
 
-namespace FlowLogForwarder.Lambda.Events;
+namespace FlowLogForwarder.Events;
 
 /// <summary>Thrown when an event is not JSON or has none of the shapes this function accepts.</summary>
 public sealed class InvalidEventException(string message) : Exception(message);
@@ -27,6 +27,16 @@ public static class EventDecoder
         if (IsTestEvent(root))
         {
             return new DecodedEvent(EventSource.S3TestEvent, []);
+        }
+        // A Lambda destination record (the failure queue's messages) carries the original event as requestPayload.
+        if (root.TryGetProperty("requestContext", out _) && root.TryGetProperty("requestPayload", out var original))
+        {
+            return Decode(System.Text.Encoding.UTF8.GetBytes(original.GetRawText()));
+        }
+        // An SNS envelope, as SQS receives it from a topic without raw delivery.
+        if (Str(root, "Type") == "Notification" && Str(root, "Message") is { } envelopeMessage)
+        {
+            return new DecodedEvent(EventSource.Sns, [new WorkItem(null, FromInnerMessage(envelopeMessage), null)]);
         }
         if (Str(root, "detail-type") is { } detailType)
         {

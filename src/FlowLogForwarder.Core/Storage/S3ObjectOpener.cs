@@ -1,9 +1,9 @@
 using System.Net;
 using Amazon.S3;
 using Amazon.S3.Model;
-using FlowLogForwarder.Lambda.Events;
+using FlowLogForwarder.Events;
 
-namespace FlowLogForwarder.Lambda.Storage;
+namespace FlowLogForwarder.Storage;
 
 /// <summary>An object being read: its body stream and the identity of the version it is.</summary>
 public sealed record OpenedObject(Stream Body, string ETag, string? VersionId);

@@ -1,9 +1,9 @@
 using System.Globalization;
 using Amazon.S3;
 using Amazon.S3.Model;
-using FlowLogForwarder.Lambda.Events;
+using FlowLogForwarder.Events;
 
-namespace FlowLogForwarder.Lambda.Storage;
+namespace FlowLogForwarder.Storage;
 
 /// <summary>How far an earlier attempt got with one version of an object (identified by its eTag).</summary>
 public sealed record ProgressMark(string ETag, long DeliveredThroughLine, bool Done);

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using FlowLogForwarder.Pipeline;
 
-namespace FlowLogForwarder.Lambda.Logging;
+namespace FlowLogForwarder.Logging;
 
 /// <summary>One JSON object per line on stdout, which Lambda ships to CloudWatch Logs. Never given the ingestion key.</summary>
 public sealed class JsonLog(TextWriter output, TimeProvider time)

@@ -1,6 +1,6 @@
-using FlowLogForwarder.Lambda.Events;
+using FlowLogForwarder.Events;
 
-namespace FlowLogForwarder.Lambda.Handler;
+namespace FlowLogForwarder.Handling;
 
 /// <summary>Decides which named objects are flow logs to forward; the rest are skipped with a reason, never retried.</summary>
 public static class ObjectFilter

@@ -3,10 +3,9 @@ using System.Text.Json;
 using Amazon.S3;
 using Amazon.S3.Model;
 using FlowLogForwarder.Delivery;
-using FlowLogForwarder.Lambda.Handler;
-using FlowLogForwarder.Lambda.Logging;
-using FlowLogForwarder.Lambda.Runtime;
-using FlowLogForwarder.Lambda.Storage;
+using FlowLogForwarder.Handling;
+using FlowLogForwarder.Logging;
+using FlowLogForwarder.Storage;
 using FlowLogForwarder.Pipeline;
 using FlowLogForwarder.TestSupport;
 using FlowLogForwarder.Tests.Delivery;
@@ -16,7 +15,7 @@ namespace FlowLogForwarder.Tests.Lambda;
 
 /// <summary>The handler with a real pipeline and loopback endpoint; only the S3 client (a true seam) is mocked.</summary>
 #pragma warning disable CA1001 // disposed in DisposeAsync, which xunit calls
-public sealed class FlowLogFunctionTests : IAsyncLifetime
+public sealed class EventForwarderTests : IAsyncLifetime
 #pragma warning restore CA1001
 {
     private const string Key = "AWSLogs/123456789012/vpcflowlogs/us-east-1/2026/11/22/123456789012_vpcflowlogs_us-east-1_fl-1_20261122T1005Z_ab.log.gz";
@@ -35,14 +34,14 @@ public sealed class FlowLogFunctionTests : IAsyncLifetime
         await _server.DisposeAsync();
     }
 
-    private FlowLogFunction Function(int maxAttempts = 3)
+    private EventForwarder Function(int maxAttempts = 3)
     {
         var client = new SigNozClient(_http, new SigNozClientOptions
         {
             Endpoint = _server.Endpoint, IngestionKey = "k", MaxAttempts = maxAttempts, AttemptTimeout = AttemptTimeout,
         }, new RecordingTimeProvider(AttemptTimeout));
         var pipeline = new FlowLogPipeline(client, new PipelineOptions(), TimeProvider.System);
-        return new FlowLogFunction(pipeline, new S3ObjectOpener(_s3.Object), new JsonLog(_logs, TimeProvider.System), TimeProvider.System, "fn");
+        return new EventForwarder(pipeline, new S3ObjectOpener(_s3.Object), new JsonLog(_logs, TimeProvider.System), TimeProvider.System, "fn");
     }
 
     private void ServeObject(string key, int records)
@@ -56,8 +55,9 @@ public sealed class FlowLogFunctionTests : IAsyncLifetime
             });
     }
 
-    private static LambdaInvocation Invocation(string json) =>
-        new("req-1", DateTimeOffset.UtcNow.AddMinutes(5), "arn:aws:lambda:us-east-1:123456789012:function:fn", null, Encoding.UTF8.GetBytes(json));
+    private static byte[] Bytes(string json) => Encoding.UTF8.GetBytes(json);
+
+    private static DateTimeOffset Soon => DateTimeOffset.UtcNow.AddMinutes(5);
 
     [Fact]
     public async Task An_S3_event_forwards_the_named_version_and_logs_a_summary_and_metrics()
@@ -67,7 +67,7 @@ public sealed class FlowLogFunctionTests : IAsyncLifetime
             .Callback<GetObjectRequest, CancellationToken>((r, _) => seen = r)
             .ReturnsAsync(() => new GetObjectResponse { ResponseStream = TestHelpers.Gzip(FlowLogGenerator.DefaultHeader + "\n" + FlowLogGenerator.Line(1) + "\n") });
 
-        var response = await Function().HandleAsync(Invocation(EventDecoderTests.S3Event(Key)), CancellationToken.None);
+        var response = await Function().HandleAsync(Bytes(EventDecoderTests.S3Event(Key)), "req-1", Soon, CancellationToken.None);
 
         Assert.Equal("""{"status":"ok"}""", Encoding.UTF8.GetString(response));
         Assert.Equal(1, _server.RecordsAccepted);
@@ -100,7 +100,7 @@ public sealed class FlowLogFunctionTests : IAsyncLifetime
             },
         });
 
-        var response = await Function().HandleAsync(Invocation(json), CancellationToken.None);
+        var response = await Function().HandleAsync(Bytes(json), "req-1", Soon, CancellationToken.None);
 
         Assert.Equal("""{"batchItemFailures":[{"itemIdentifier":"missing-2"},{"itemIdentifier":"garbage-3"}]}""", Encoding.UTF8.GetString(response));
         Assert.Equal(50, _server.RecordsAccepted);
@@ -112,7 +112,7 @@ public sealed class FlowLogFunctionTests : IAsyncLifetime
     {
         ServeObject(Key, 10);
         _server.Enqueue(Enumerable.Repeat<ServerFault>(new ServerFault.Status(503), 5).ToArray());
-        var error = await Assert.ThrowsAsync<ForwardingFailedException>(() => Function(maxAttempts: 2).HandleAsync(Invocation(EventDecoderTests.S3Event(Key)), CancellationToken.None));
+        var error = await Assert.ThrowsAsync<ForwardingFailedException>(() => Function(maxAttempts: 2).HandleAsync(Bytes(EventDecoderTests.S3Event(Key)), "req-1", Soon, CancellationToken.None));
         Assert.Contains(Key, error.Message, StringComparison.Ordinal);
         Assert.Contains("RetriesExhausted", error.Message, StringComparison.Ordinal);
     }
@@ -120,9 +120,9 @@ public sealed class FlowLogFunctionTests : IAsyncLifetime
     [Fact]
     public async Task Non_flow_log_objects_and_the_test_event_are_acknowledged_without_reading_S3()
     {
-        var response = await Function().HandleAsync(Invocation(EventDecoderTests.S3Event("AWSLogs/1/CloudTrail/x.json.gz", "logs/folder/")), CancellationToken.None);
+        var response = await Function().HandleAsync(Bytes(EventDecoderTests.S3Event("AWSLogs/1/CloudTrail/x.json.gz", "logs/folder/")), "req-1", Soon, CancellationToken.None);
         Assert.Equal("""{"status":"ok"}""", Encoding.UTF8.GetString(response));
-        await Function().HandleAsync(Invocation("""{"Service":"Amazon S3","Event":"s3:TestEvent"}"""), CancellationToken.None);
+        await Function().HandleAsync(Bytes("""{"Service":"Amazon S3","Event":"s3:TestEvent"}"""), "req-1", Soon, CancellationToken.None);
         _s3.VerifyNoOtherCalls();
         Assert.Contains("not a VPC flow log key", _logs.ToString(), StringComparison.Ordinal);
         Assert.Contains("s3:TestEvent acknowledged", _logs.ToString(), StringComparison.Ordinal);
@@ -132,8 +132,8 @@ public sealed class FlowLogFunctionTests : IAsyncLifetime
     public async Task A_past_deadline_stops_delivery_and_fails_the_invocation()
     {
         ServeObject(Key, 10);
-        var invocation = Invocation(EventDecoderTests.S3Event(Key)) with { Deadline = DateTimeOffset.UtcNow };
-        await Assert.ThrowsAsync<ForwardingFailedException>(() => Function().HandleAsync(invocation, CancellationToken.None));
+        await Assert.ThrowsAsync<ForwardingFailedException>(() =>
+            Function().HandleAsync(Bytes(EventDecoderTests.S3Event(Key)), "req-1", DateTimeOffset.UtcNow, CancellationToken.None));
         Assert.Equal(0, _server.RecordsAccepted);
     }
 }

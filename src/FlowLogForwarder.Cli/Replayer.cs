@@ -1,0 +1,132 @@
+using Amazon;
+using Amazon.S3;
+using Amazon.SQS;
+using Amazon.SQS.Model;
+using FlowLogForwarder.Configuration;
+using FlowLogForwarder.Delivery;
+using FlowLogForwarder.Events;
+using FlowLogForwarder.Handling;
+using FlowLogForwarder.Logging;
+using FlowLogForwarder.Pipeline;
+using FlowLogForwarder.Storage;
+
+namespace FlowLogForwarder.Cli;
+
+/// <summary>
+/// <c>flowlog-forward replay</c>: re-drives failed events through the same handler the Lambda runs, from saved event
+/// files or from the failure queue. A queue message is deleted only once its event was handled completely.
+/// </summary>
+internal sealed class Replayer(ForwarderOptions options, TextWriter output)
+{
+    /// <summary>An SQS receive returns at most 10 messages.</summary>
+    private const int ReceiveBatch = 10;
+
+    public async Task<int> ReplayFilesAsync(IReadOnlyList<string> files, CancellationToken cancellationToken)
+    {
+        using var http = SigNozClient.CreateHttpClient();
+        using var s3 = CreateS3();
+        var forwarder = CreateForwarder(http, s3);
+        var failed = 0;
+        foreach (var file in files)
+        {
+            if (!await ReplayOneAsync(forwarder, await File.ReadAllBytesAsync(file, cancellationToken), file, cancellationToken))
+            {
+                failed++;
+            }
+        }
+        await output.WriteLineAsync($"replayed {files.Count} event file(s): {files.Count - failed} handled, {failed} failed");
+        return failed == 0 ? 0 : 1;
+    }
+
+    public async Task<int> ReplayQueueAsync(string queueUrl, int maxMessages, bool keep, CancellationToken cancellationToken)
+    {
+        using var http = SigNozClient.CreateHttpClient();
+        using var s3 = CreateS3();
+        using var sqs = CreateSqs();
+        var forwarder = CreateForwarder(http, s3);
+        int handled = 0, failed = 0;
+        // Bounded: stops at maxMessages, or when the queue has nothing visible.
+        while (handled + failed < maxMessages)
+        {
+            var response = await sqs.ReceiveMessageAsync(new ReceiveMessageRequest
+            {
+                QueueUrl = queueUrl,
+                MaxNumberOfMessages = Math.Min(ReceiveBatch, maxMessages - handled - failed),
+                WaitTimeSeconds = 1,
+            }, cancellationToken);
+            if (response.Messages is not { Count: > 0 } messages)
+            {
+                break;
+            }
+            foreach (var message in messages)
+            {
+                if (await ReplayOneAsync(forwarder, System.Text.Encoding.UTF8.GetBytes(message.Body), message.MessageId, cancellationToken))
+                {
+                    handled++;
+                    if (!keep)
+                    {
+                        await sqs.DeleteMessageAsync(queueUrl, message.ReceiptHandle, cancellationToken);
+                    }
+                }
+                else
+                {
+                    failed++; // left on the queue: it becomes visible again after the visibility timeout
+                }
+            }
+        }
+        await output.WriteLineAsync($"replayed {handled + failed} message(s): {handled} handled{(keep ? "" : " and deleted")}, {failed} failed and left on the queue");
+        return failed == 0 ? 0 : 1;
+    }
+
+    private async Task<bool> ReplayOneAsync(EventForwarder forwarder, byte[] payload, string name, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var response = await forwarder.HandleAsync(payload, name, DateTimeOffset.MaxValue, cancellationToken);
+            // An SQS batch event answers with the messages that failed; any is a failure of the replayed event.
+            return !System.Text.Encoding.UTF8.GetString(response).Contains("\"itemIdentifier\"", StringComparison.Ordinal);
+        }
+        catch (Exception ex) when (ex is ForwardingFailedException or InvalidEventException)
+        {
+            await output.WriteLineAsync($"{name}: {ex.Message}");
+            return false;
+        }
+    }
+
+    private EventForwarder CreateForwarder(HttpClient http, IAmazonS3 s3)
+    {
+        var client = new SigNozClient(http, options.ClientOptions(options.IngestionKey), TimeProvider.System);
+        var pipeline = new FlowLogPipeline(client, options.Pipeline, TimeProvider.System);
+        return new EventForwarder(pipeline, new S3ObjectOpener(s3), new JsonLog(output, TimeProvider.System), TimeProvider.System, "flowlog-forward-replay",
+            options.AllowedBuckets, options.MaxObjectBytes, options.Resume ? new S3ProgressTags(s3) : null);
+    }
+
+    private static AmazonS3Client CreateS3()
+    {
+        var config = new AmazonS3Config { ResponseChecksumValidation = Amazon.Runtime.ResponseChecksumValidation.WHEN_REQUIRED };
+        if (Environment.GetEnvironmentVariable("AWS_REGION") is { Length: > 0 } region)
+        {
+            config.RegionEndpoint = RegionEndpoint.GetBySystemName(region);
+        }
+        if (Environment.GetEnvironmentVariable(ForwarderOptions.Variables.S3ServiceUrl) is { Length: > 0 } url)
+        {
+            config.ServiceURL = url;
+            config.ForcePathStyle = true;
+        }
+        return new AmazonS3Client(config);
+    }
+
+    private static AmazonSQSClient CreateSqs()
+    {
+        var config = new AmazonSQSConfig();
+        if (Environment.GetEnvironmentVariable("AWS_REGION") is { Length: > 0 } region)
+        {
+            config.RegionEndpoint = RegionEndpoint.GetBySystemName(region);
+        }
+        if (Environment.GetEnvironmentVariable(ForwarderOptions.Variables.SqsServiceUrl) is { Length: > 0 } url)
+        {
+            config.ServiceURL = url;
+        }
+        return new AmazonSQSClient(config);
+    }
+}

@@ -97,9 +97,7 @@ static async Task<int> SendAsync(string[] args, CancellationToken cancellationTo
         return Fail("send needs at least one FILE");
     }
 
-    var options = ForwarderOptions.Load(
-        name => allowHttp && name == ForwarderOptions.Variables.AllowHttp ? "true" : Environment.GetEnvironmentVariable(name),
-        endpoint);
+    var options = LoadSendingOptions(endpoint, allowHttp);
     if (options.IngestionKeyParameter is not null)
     {
         return Fail($"{ForwarderOptions.Variables.IngestionKeyParameter} is read by the Lambda function only; set {ForwarderOptions.Variables.IngestionKey} for the CLI");
@@ -174,8 +172,7 @@ static async Task<int> ReplayAsync(string[] args, CancellationToken cancellation
     {
         return Fail("replay needs either --event-file F... or --queue-url URL");
     }
-    var options = ForwarderOptions.Load(
-        name => allowHttp && name == ForwarderOptions.Variables.AllowHttp ? "true" : Environment.GetEnvironmentVariable(name), endpoint);
+    var options = LoadSendingOptions(endpoint, allowHttp);
     var replayer = new Replayer(options, Console.Out);
     return queueUrl is null
         ? await replayer.ReplayFilesAsync(files, cancellationToken)
@@ -208,6 +205,10 @@ static async Task<int> BenchAsync(string[] args, CancellationToken cancellationT
     var options = ForwarderOptions.Load(Environment.GetEnvironmentVariable, requireEndpoint: false);
     return await ThroughputHarness.RunAsync(records, v5, file, options.Pipeline, Console.Out, cancellationToken);
 }
+
+// The environment's settings, with the command line's --endpoint and --allow-http on top.
+static ForwarderOptions LoadSendingOptions(string? endpoint, bool allowHttp) => ForwarderOptions.Load(
+    name => allowHttp && name == ForwarderOptions.Variables.AllowHttp ? "true" : Environment.GetEnvironmentVariable(name), endpoint);
 
 static FileStream OpenFile(string path) =>
     new(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.Asynchronous | FileOptions.SequentialScan);

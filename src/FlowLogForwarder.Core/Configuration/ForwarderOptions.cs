@@ -170,18 +170,8 @@ public sealed class ForwarderOptions
         return uri;
     }
 
-    private static int ParseInt(string name, string? text, int fallback, int min, int max)
-    {
-        if (text is null)
-        {
-            return fallback;
-        }
-        if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) || value < min || value > max)
-        {
-            throw new ConfigurationException(name, $"'{text}' is not a whole number from {min} to {max}");
-        }
-        return value;
-    }
+    private static int ParseInt(string name, string? text, int fallback, int min, int max) =>
+        (int)ParseLong(name, text, fallback, min, max);
 
     private static long ParseLong(string name, string? text, long fallback, long min, long max)
     {

@@ -20,25 +20,8 @@ public sealed class PooledBufferWriter : IBufferWriter<byte>, IDisposable
     /// <summary>The bytes written so far.</summary>
     public ReadOnlySpan<byte> WrittenSpan => _buffer.AsSpan(0, _written);
 
-    /// <summary>The bytes written so far.</summary>
-    public ReadOnlyMemory<byte> WrittenMemory => _buffer.AsMemory(0, _written);
-
     /// <summary>Forgets what was written, keeping the array.</summary>
     public void Clear() => _written = 0;
-
-    /// <summary>Appends bytes.</summary>
-    public void Write(ReadOnlySpan<byte> bytes)
-    {
-        bytes.CopyTo(GetSpan(bytes.Length));
-        _written += bytes.Length;
-    }
-
-    /// <summary>Appends one byte.</summary>
-    public void Write(byte value)
-    {
-        GetSpan(1)[0] = value;
-        _written++;
-    }
 
     /// <inheritdoc />
     public void Advance(int count)

@@ -31,9 +31,6 @@ public sealed class SigNozBatchWriter : IDisposable
     /// <summary>The largest single record that fits in a batch: the budget less the brackets.</summary>
     public int MaxRecordBytes => _pool.BufferBytes - 2;
 
-    /// <summary>Records in the open batch.</summary>
-    public int PendingRecords => _count;
-
     /// <summary>
     /// Adds one record (a JSON object). Returns the batch it closed to make room, or null.
     /// The caller checks <see cref="MaxRecordBytes"/> first.

@@ -9,7 +9,7 @@ namespace FlowLogForwarder.Pipeline;
 
 /// <summary>
 /// Forwards one flow log object: stream -> text -> records -> batches -> sink, in bounded memory
-/// (one read buffer, one record scratch buffer, and at most <see cref="PipelineOptions.MaxInFlightBatches"/> + 1 batches).
+/// (one read buffer, one record scratch buffer, and at most <see cref="PipelineOptions.MaxInFlightBatches"/> + 2 batch buffers).
 /// </summary>
 public sealed class FlowLogPipeline(IBatchSink sink, PipelineOptions options, TimeProvider time)
 {
@@ -42,19 +42,10 @@ public sealed class FlowLogPipeline(IBatchSink sink, PipelineOptions options, Ti
             {
                 if (end == buffer.Length)
                 {
-                    if (start > 0)
-                    {
-                        buffer.AsSpan(start, end - start).CopyTo(buffer);
-                        end -= start;
-                        start = 0;
-                    }
-                    if (end == buffer.Length || end - start > options.MaxLineBytes)
-                    {
-                        // No line end within the limit: drop what is buffered and skip to the next '\n'.
-                        processor.SkipLongLine();
-                        discarding = true;
-                        start = end = 0;
-                    }
+                    // Make room: what is left is a partial line of at most MaxLineBytes (longer ones are dropped below).
+                    buffer.AsSpan(start, end - start).CopyTo(buffer);
+                    end -= start;
+                    start = 0;
                 }
 
                 var read = await reader.ReadAsync(buffer.AsMemory(end), cancellationToken).ConfigureAwait(false);
@@ -86,6 +77,7 @@ public sealed class FlowLogPipeline(IBatchSink sink, PipelineOptions options, Ti
                 }
                 else if (end - start > options.MaxLineBytes)
                 {
+                    // No line end within the limit: drop what is buffered and skip to the next '\n'.
                     processor.SkipLongLine();
                     discarding = true;
                     start = end = 0;

@@ -31,9 +31,6 @@ internal sealed class RecordProcessor : IDisposable
     /// <summary>Set when the object turned out not to be a flow log; no further line is processed.</summary>
     public string? FatalError { get; private set; }
 
-    /// <summary>Records waiting in the open batch.</summary>
-    public int PendingRecords => _batches.PendingRecords;
-
     /// <summary>Processes one line (without its '\n'); returns a batch when one closed.</summary>
     public SigNozBatch? ProcessLine(ReadOnlySpan<byte> line)
     {

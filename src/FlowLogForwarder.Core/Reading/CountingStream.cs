@@ -10,8 +10,6 @@ internal sealed class CountingStream(Stream inner, byte[] prefix, int prefixLeng
     /// <summary>Bytes read from the inner stream, the sniffed prefix included.</summary>
     public long BytesRead { get; private set; } = prefixLength;
 
-    // The sniffed prefix counts as read; it is also the tail of a very short object.
-
     public override bool CanRead => true;
     public override bool CanSeek => false;
     public override bool CanWrite => false;

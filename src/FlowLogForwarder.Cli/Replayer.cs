@@ -24,7 +24,7 @@ internal sealed class Replayer(ForwarderOptions options, TextWriter output)
     public async Task<int> ReplayFilesAsync(IReadOnlyList<string> files, CancellationToken cancellationToken)
     {
         using var http = SigNozClient.CreateHttpClient();
-        using var s3 = CreateS3();
+        using var s3 = S3ClientFactory.FromEnvironment(Environment.GetEnvironmentVariable);
         var forwarder = CreateForwarder(http, s3);
         var failed = 0;
         foreach (var file in files)
@@ -41,7 +41,7 @@ internal sealed class Replayer(ForwarderOptions options, TextWriter output)
     public async Task<int> ReplayQueueAsync(string queueUrl, int maxMessages, bool keep, CancellationToken cancellationToken)
     {
         using var http = SigNozClient.CreateHttpClient();
-        using var s3 = CreateS3();
+        using var s3 = S3ClientFactory.FromEnvironment(Environment.GetEnvironmentVariable);
         using var sqs = CreateSqs();
         var forwarder = CreateForwarder(http, s3);
         int handled = 0, failed = 0;
@@ -84,7 +84,8 @@ internal sealed class Replayer(ForwarderOptions options, TextWriter output)
         {
             var response = await forwarder.HandleAsync(payload, name, DateTimeOffset.MaxValue, cancellationToken);
             // An SQS batch event answers with the messages that failed; any is a failure of the replayed event.
-            return !System.Text.Encoding.UTF8.GetString(response).Contains("\"itemIdentifier\"", StringComparison.Ordinal);
+            using var answer = System.Text.Json.JsonDocument.Parse(response);
+            return !answer.RootElement.TryGetProperty("batchItemFailures", out var failures) || failures.GetArrayLength() == 0;
         }
         catch (Exception ex) when (ex is ForwardingFailedException or InvalidEventException)
         {
@@ -99,21 +100,6 @@ internal sealed class Replayer(ForwarderOptions options, TextWriter output)
         var pipeline = new FlowLogPipeline(client, options.Pipeline, TimeProvider.System);
         return new EventForwarder(pipeline, new S3ObjectOpener(s3), new JsonLog(output, TimeProvider.System), TimeProvider.System, "flowlog-forward-replay",
             options.AllowedBuckets, options.MaxObjectBytes, options.Resume ? new S3ProgressTags(s3) : null);
-    }
-
-    private static AmazonS3Client CreateS3()
-    {
-        var config = new AmazonS3Config { ResponseChecksumValidation = Amazon.Runtime.ResponseChecksumValidation.WHEN_REQUIRED };
-        if (Environment.GetEnvironmentVariable("AWS_REGION") is { Length: > 0 } region)
-        {
-            config.RegionEndpoint = RegionEndpoint.GetBySystemName(region);
-        }
-        if (Environment.GetEnvironmentVariable(ForwarderOptions.Variables.S3ServiceUrl) is { Length: > 0 } url)
-        {
-            config.ServiceURL = url;
-            config.ForcePathStyle = true;
-        }
-        return new AmazonS3Client(config);
     }
 
     private static AmazonSQSClient CreateSqs()

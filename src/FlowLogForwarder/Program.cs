@@ -1,5 +1,4 @@
 using Amazon;
-using Amazon.S3;
 using Amazon.SimpleSystemsManagement;
 using Amazon.SimpleSystemsManagement.Model;
 using FlowLogForwarder.Configuration;
@@ -30,18 +29,6 @@ try
 {
     var options = ForwarderOptions.Load(Environment.GetEnvironmentVariable);
     var region = Environment.GetEnvironmentVariable("AWS_REGION") ?? "us-east-1";
-    var s3Config = new AmazonS3Config
-    {
-        RegionEndpoint = RegionEndpoint.GetBySystemName(region),
-        // Validating S3's response checksum costs an allocation per read; gzip's own CRC-32, which every
-        // decompression checks, already covers the bytes of a flow log object end to end.
-        ResponseChecksumValidation = Amazon.Runtime.ResponseChecksumValidation.WHEN_REQUIRED,
-    };
-    if (Environment.GetEnvironmentVariable(ForwarderOptions.Variables.S3ServiceUrl) is { Length: > 0 } s3Url)
-    {
-        s3Config.ServiceURL = s3Url;
-        s3Config.ForcePathStyle = true;
-    }
     var key = options.IngestionKey;
     if (options.IngestionKeyParameter is { } parameter)
     {
@@ -64,7 +51,7 @@ try
     signozHttp = SigNozClient.CreateHttpClient();
     var client = new SigNozClient(signozHttp, options.ClientOptions(key), time);
     var pipeline = new FlowLogPipeline(client, options.Pipeline, time);
-    var s3 = new AmazonS3Client(s3Config);
+    var s3 = S3ClientFactory.FromEnvironment(Environment.GetEnvironmentVariable);
     function = new EventForwarder(pipeline, new S3ObjectOpener(s3), log, time,
         Environment.GetEnvironmentVariable("AWS_LAMBDA_FUNCTION_NAME") ?? "flowlog-forwarder", options.AllowedBuckets, options.MaxObjectBytes,
         options.Resume ? new S3ProgressTags(s3) : null);

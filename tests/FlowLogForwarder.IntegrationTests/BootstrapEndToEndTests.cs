@@ -26,6 +26,19 @@ public sealed class MotoFixture : IAsyncLifetime
         Ssm = new AmazonSimpleSystemsManagementClient(credentials, new AmazonSimpleSystemsManagementConfig { ServiceURL = Moto.Endpoint, AuthenticationRegion = "us-east-1" });
     }
 
+    /// <summary>What every bootstrap under test needs: the Runtime API, AWS pointing at moto, and the loopback SigNoz.</summary>
+    public Dictionary<string, string> BootstrapEnvironment(RuntimeApiEmulator runtime, Uri signozEndpoint) => new()
+    {
+        ["AWS_LAMBDA_RUNTIME_API"] = runtime.Address,
+        ["AWS_REGION"] = "us-east-1",
+        ["AWS_ACCESS_KEY_ID"] = "testing",
+        ["AWS_SECRET_ACCESS_KEY"] = "testing",
+        ["FLOWLOG_S3_SERVICE_URL"] = Moto.Endpoint,
+        ["FLOWLOG_SSM_SERVICE_URL"] = Moto.Endpoint,
+        ["SIGNOZ_ENDPOINT"] = signozEndpoint.ToString(),
+        ["SIGNOZ_ALLOW_HTTP"] = "true",
+    };
+
     public async Task DisposeAsync()
     {
         S3.Dispose();
@@ -71,30 +84,14 @@ public sealed class BootstrapEndToEndTests(MotoFixture aws, ITestOutputHelper ou
         return name;
     }
 
-    private Dictionary<string, string> Environment(RuntimeApiEmulator runtime, LoopbackSigNozServer signoz, string keyParameter) => new()
+    private Dictionary<string, string> Environment(RuntimeApiEmulator runtime, LoopbackSigNozServer signoz, string keyParameter)
     {
-        ["AWS_LAMBDA_RUNTIME_API"] = runtime.Address,
-        ["AWS_LAMBDA_FUNCTION_NAME"] = "flowlog-forwarder",
-        ["AWS_REGION"] = "us-east-1",
-        ["AWS_ACCESS_KEY_ID"] = "testing",
-        ["AWS_SECRET_ACCESS_KEY"] = "testing",
-        ["FLOWLOG_S3_SERVICE_URL"] = aws.Moto.Endpoint,
-        ["FLOWLOG_SSM_SERVICE_URL"] = aws.Moto.Endpoint,
-        ["SIGNOZ_ENDPOINT"] = signoz.Endpoint.ToString(),
-        ["SIGNOZ_ALLOW_HTTP"] = "true",
-        ["SIGNOZ_INGESTION_KEY_PARAMETER"] = keyParameter,
-        ["SIGNOZ_MAX_ATTEMPTS"] = "2",
-    };
-
-    private static string S3Event(string bucket, params string[] keys) => JsonSerializer.Serialize(new
-    {
-        Records = keys.Select(k => new
-        {
-            eventVersion = "2.1", eventSource = "aws:s3", awsRegion = "us-east-1", eventTime = DateTimeOffset.UtcNow.ToString("O"),
-            eventName = "ObjectCreated:Put",
-            s3 = new { bucket = new { name = bucket }, @object = new { key = Uri.EscapeDataString(k).Replace("%2F", "/", StringComparison.Ordinal).Replace("%20", "+", StringComparison.Ordinal) } },
-        }),
-    });
+        var environment = aws.BootstrapEnvironment(runtime, signoz.Endpoint);
+        environment["AWS_LAMBDA_FUNCTION_NAME"] = "flowlog-forwarder";
+        environment["SIGNOZ_INGESTION_KEY_PARAMETER"] = keyParameter;
+        environment["SIGNOZ_MAX_ATTEMPTS"] = "2";
+        return environment;
+    }
 
     private static string ErrorMessage(InvocationOutcome outcome) =>
         JsonDocument.Parse(outcome.Body).RootElement.GetProperty("errorMessage").GetString()!;
@@ -113,7 +110,7 @@ public sealed class BootstrapEndToEndTests(MotoFixture aws, ITestOutputHelper ou
 
         await runtime.FirstNextRequest.WaitAsync(Timeout);
         output.WriteLine($"bootstrap start to first /next: {bootstrap.SinceStart.ElapsedMilliseconds} ms (SSM read included)");
-        var outcome = await runtime.InvokeAsync(S3Event(bucket, key), Timeout);
+        var outcome = await runtime.InvokeAsync(TestEvents.S3ObjectCreated(bucket, key), Timeout);
 
         output.WriteLine(bootstrap.Output);
         Assert.False(outcome.IsError, outcome.Body);
@@ -135,7 +132,7 @@ public sealed class BootstrapEndToEndTests(MotoFixture aws, ITestOutputHelper ou
         await using var runtime = await RuntimeApiEmulator.StartAsync();
         await using var bootstrap = BootstrapProcess.Start(Environment(runtime, signoz, await KeyParameterAsync()));
 
-        var outcome = await runtime.InvokeAsync(S3Event(bucket, key), Timeout);
+        var outcome = await runtime.InvokeAsync(TestEvents.S3ObjectCreated(bucket, key), Timeout);
 
         output.WriteLine(bootstrap.Output);
         Assert.True(outcome.IsError);
@@ -163,8 +160,8 @@ public sealed class BootstrapEndToEndTests(MotoFixture aws, ITestOutputHelper ou
         {
             Records = new[]
             {
-                new { messageId = "0f6c5b4a-good", eventSource = "aws:sqs", body = S3Event(bucket, good) },
-                new { messageId = "9e8d7c6b-missing", eventSource = "aws:sqs", body = S3Event(bucket, FlowKey("", "fl-does-not-exist")) },
+                new { messageId = "0f6c5b4a-good", eventSource = "aws:sqs", body = TestEvents.S3ObjectCreated(bucket, good) },
+                new { messageId = "9e8d7c6b-missing", eventSource = "aws:sqs", body = TestEvents.S3ObjectCreated(bucket, FlowKey("", "fl-does-not-exist")) },
             },
         });
 

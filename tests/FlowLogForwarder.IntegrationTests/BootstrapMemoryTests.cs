@@ -30,21 +30,8 @@ public sealed class BootstrapMemoryTests(MotoFixture aws, ITestOutputHelper outp
 
         await using var signoz = await LoopbackSigNozServer.StartAsync(keepBodies: false);
         await using var runtime = await RuntimeApiEmulator.StartAsync();
-        var env = new Dictionary<string, string>
-        {
-            ["AWS_LAMBDA_RUNTIME_API"] = runtime.Address,
-            ["AWS_REGION"] = "us-east-1",
-            ["AWS_ACCESS_KEY_ID"] = "testing",
-            ["AWS_SECRET_ACCESS_KEY"] = "testing",
-            ["FLOWLOG_S3_SERVICE_URL"] = aws.Moto.Endpoint,
-            ["SIGNOZ_ENDPOINT"] = signoz.Endpoint.ToString(),
-            ["SIGNOZ_ALLOW_HTTP"] = "true",
-        };
-        await using var bootstrap = BootstrapProcess.Start(env);
-        var evt = JsonSerializer.Serialize(new
-        {
-            Records = new[] { new { eventSource = "aws:s3", eventName = "ObjectCreated:Put", s3 = new { bucket = new { name = bucket }, @object = new { key } } } },
-        });
+        await using var bootstrap = BootstrapProcess.Start(aws.BootstrapEnvironment(runtime, signoz.Endpoint));
+        var evt = TestEvents.S3ObjectCreated(bucket, key);
         var outcome = await runtime.InvokeAsync(evt, TimeSpan.FromMinutes(5));
         Assert.False(outcome.IsError, outcome.Body + bootstrap.Output);
         Assert.Equal(records, signoz.RecordsAccepted);

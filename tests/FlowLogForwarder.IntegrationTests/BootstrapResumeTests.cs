@@ -25,23 +25,12 @@ public sealed class BootstrapResumeTests(MotoFixture aws, ITestOutputHelper outp
 
         await using var signoz = await LoopbackSigNozServer.StartAsync(recordId: PacketsId, keepBodies: false);
         await using var runtime = await RuntimeApiEmulator.StartAsync();
-        await using var bootstrap = BootstrapProcess.Start(new Dictionary<string, string>
-        {
-            ["AWS_LAMBDA_RUNTIME_API"] = runtime.Address,
-            ["AWS_REGION"] = "us-east-1",
-            ["AWS_ACCESS_KEY_ID"] = "testing",
-            ["AWS_SECRET_ACCESS_KEY"] = "testing",
-            ["FLOWLOG_S3_SERVICE_URL"] = aws.Moto.Endpoint,
-            ["SIGNOZ_ENDPOINT"] = signoz.Endpoint.ToString(),
-            ["SIGNOZ_ALLOW_HTTP"] = "true",
-            ["SIGNOZ_MAX_ATTEMPTS"] = "2",
-            ["FLOWLOG_BATCH_MAX_RECORDS"] = "1000",
-            ["FLOWLOG_MAX_IN_FLIGHT"] = "1",
-        });
-        var evt = JsonSerializer.Serialize(new
-        {
-            Records = new[] { new { eventSource = "aws:s3", eventName = "ObjectCreated:Put", s3 = new { bucket = new { name = bucket }, @object = new { key = Key } } } },
-        });
+        var environment = aws.BootstrapEnvironment(runtime, signoz.Endpoint);
+        environment["SIGNOZ_MAX_ATTEMPTS"] = "2";
+        environment["FLOWLOG_BATCH_MAX_RECORDS"] = "1000";
+        environment["FLOWLOG_MAX_IN_FLIGHT"] = "1";
+        await using var bootstrap = BootstrapProcess.Start(environment);
+        var evt = TestEvents.S3ObjectCreated(bucket, Key);
 
         // Three batches of 1,000 get through, then the endpoint fails past every retry.
         var first = await RunWithFaultsAfterAsync(signoz, runtime, evt, okBatches: 3);

@@ -14,11 +14,6 @@ public sealed class ReplayTests(MotoFixture aws, ITestOutputHelper output) : ICl
     private static string Key(string id) =>
         $"AWSLogs/123456789012/vpcflowlogs/us-east-1/2026/11/22/123456789012_vpcflowlogs_us-east-1_{id}_20261122T1005Z_ab.log.gz";
 
-    private static string S3Event(string bucket, string key) => JsonSerializer.Serialize(new
-    {
-        Records = new[] { new { eventSource = "aws:s3", eventName = "ObjectCreated:Put", s3 = new { bucket = new { name = bucket }, @object = new { key } } } },
-    });
-
     // What Lambda's on-failure destination puts on the queue: the original event as requestPayload.
     private static string DestinationRecord(string originalEvent) =>
         """{"version":"1.0","timestamp":"2026-11-22T10:07:00.000Z","requestContext":{"requestId":"r","functionArn":"arn:aws:lambda:us-east-1:123456789012:function:f","condition":"RetriesExhausted","approximateInvokeCount":3},"requestPayload":"""
@@ -58,8 +53,8 @@ public sealed class ReplayTests(MotoFixture aws, ITestOutputHelper output) : ICl
             QueueName = "failures-" + Guid.NewGuid().ToString("N")[..8],
             Attributes = new Dictionary<string, string> { ["VisibilityTimeout"] = "60" },
         })).QueueUrl;
-        await sqs.SendMessageAsync(queueUrl, DestinationRecord(S3Event(bucket, Key("fl-replay"))));
-        await sqs.SendMessageAsync(queueUrl, DestinationRecord(S3Event(bucket, Key("fl-gone"))));
+        await sqs.SendMessageAsync(queueUrl, DestinationRecord(TestEvents.S3ObjectCreated(bucket, Key("fl-replay"))));
+        await sqs.SendMessageAsync(queueUrl, DestinationRecord(TestEvents.S3ObjectCreated(bucket, Key("fl-gone"))));
         await using var signoz = await LoopbackSigNozServer.StartAsync();
 
         var (exit, stdout, stderr) = await CliProcess.RunAsync(["replay", "--queue-url", queueUrl, "--max-messages", "10"], Env(signoz));
@@ -77,7 +72,7 @@ public sealed class ReplayTests(MotoFixture aws, ITestOutputHelper output) : ICl
     {
         var bucket = await BucketWithObjectAsync("fl-file", 500);
         var file = Path.Combine(Path.GetTempPath(), $"event-{Guid.NewGuid():N}.json");
-        await File.WriteAllTextAsync(file, S3Event(bucket, Key("fl-file")));
+        await File.WriteAllTextAsync(file, TestEvents.S3ObjectCreated(bucket, Key("fl-file")));
         await using var signoz = await LoopbackSigNozServer.StartAsync();
         try
         {

@@ -5,6 +5,7 @@ using System.Text;
 using FlowLogForwarder.Delivery;
 using FlowLogForwarder.Diagnostics;
 using FlowLogForwarder.Mapping;
+using FlowLogForwarder.Parsing;
 using FlowLogForwarder.Pipeline;
 
 namespace FlowLogForwarder.Cli;
@@ -15,7 +16,7 @@ namespace FlowLogForwarder.Cli;
 /// </summary>
 internal static class ThroughputHarness
 {
-    private const string V2Header = "version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status";
+    private const string V2Header = FlowLogHeader.DefaultFormat;
     private const string V5Header = V2Header + " vpc-id subnet-id instance-id tcp-flags type pkt-srcaddr pkt-dstaddr region az-id pkt-src-aws-service pkt-dst-aws-service flow-direction traffic-path";
 
     public static async Task<int> RunAsync(long records, bool v5, string? file, PipelineOptions pipelineOptions, TextWriter output, CancellationToken cancellationToken)

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.IO.Compression;
 using System.Text;
+using FlowLogForwarder.Parsing;
 
 namespace FlowLogForwarder.TestSupport;
 
@@ -8,10 +9,10 @@ namespace FlowLogForwarder.TestSupport;
 public static class FlowLogGenerator
 {
     /// <summary>The default (version 2) format.</summary>
-    public const string DefaultHeader = "version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status";
+    public const string DefaultHeader = FlowLogHeader.DefaultFormat;
 
     /// <summary>A version 5 custom format.</summary>
-    public const string V5Header = "version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status vpc-id subnet-id instance-id tcp-flags type pkt-srcaddr pkt-dstaddr region az-id pkt-src-aws-service pkt-dst-aws-service flow-direction traffic-path";
+    public const string V5Header = DefaultHeader + " vpc-id subnet-id instance-id tcp-flags type pkt-srcaddr pkt-dstaddr region az-id pkt-src-aws-service pkt-dst-aws-service flow-direction traffic-path";
 
     /// <summary>Writes a gzipped object with <paramref name="records"/> records to <paramref name="path"/>.</summary>
     public static void WriteGzip(string path, long records, string header = DefaultHeader, CompressionLevel level = CompressionLevel.Fastest)

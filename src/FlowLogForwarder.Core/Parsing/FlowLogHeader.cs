@@ -5,6 +5,9 @@ namespace FlowLogForwarder.Parsing;
 /// <summary>The field layout of one flow log object, read once from its first line.</summary>
 public sealed class FlowLogHeader
 {
+    /// <summary>AWS's default format (version 2), the header of every flow log created without a custom format.</summary>
+    public const string DefaultFormat = "version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status";
+
     /// <summary>More columns than any flow log format defines; a longer header is not a flow log header.</summary>
     public const int MaxColumns = 128;
 

@@ -54,6 +54,18 @@ catch (ConfigurationException ex)
 {
     return Fail($"configuration error: {ex.Message}");
 }
+catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+{
+    await Console.Error.WriteLineAsync("flowlog-forward: stopped (Ctrl+C)");
+    return 1;
+}
+#pragma warning disable CA1031 // No exception reaches the user as a stack trace: one line, and the documented exit code.
+catch (Exception ex)
+#pragma warning restore CA1031
+{
+    await Console.Error.WriteLineAsync($"flowlog-forward: failed: {ex.GetType().Name}: {ex.Message}");
+    return 1;
+}
 
 static async Task<int> PreviewAsync(string[] args, CancellationToken cancellationToken)
 {
@@ -64,7 +76,7 @@ static async Task<int> PreviewAsync(string[] args, CancellationToken cancellatio
     var options = ForwarderOptions.Load(Environment.GetEnvironmentVariable, requireEndpoint: false);
     var output = Console.Out;
     var pipeline = new FlowLogPipeline(new PreviewSink(output), options.Pipeline with { MaxInFlightBatches = 1 }, TimeProvider.System);
-    var summary = await pipeline.ForwardAsync(OpenFile(args[0]), FlowLogSource.FromKey(null, args[0]), cancellationToken);
+    var summary = await ForwardFileAsync(pipeline, args[0], cancellationToken);
     await output.FlushAsync(cancellationToken);
     await Console.Error.WriteLineAsync(JsonSerializer.Serialize(summary, SummaryJsonContext.Default.ForwardingSummary));
     return summary.Outcome == ObjectOutcome.Completed ? 0 : 1;
@@ -111,7 +123,7 @@ static async Task<int> SendAsync(string[] args, CancellationToken cancellationTo
     var started = TimeProvider.System.GetTimestamp();
     foreach (var file in files)
     {
-        var summary = await pipeline.ForwardAsync(OpenFile(file), FlowLogSource.FromKey(null, file), cancellationToken);
+        var summary = await ForwardFileAsync(pipeline, file, cancellationToken);
         Console.Out.WriteLine(JsonSerializer.Serialize(summary, SummaryJsonContext.Default.ForwardingSummary));
         forwarded += summary.RecordsForwarded;
         skipped += summary.RecordsSkipped;
@@ -210,8 +222,20 @@ static async Task<int> BenchAsync(string[] args, CancellationToken cancellationT
 static ForwarderOptions LoadSendingOptions(string? endpoint, bool allowHttp) => ForwarderOptions.Load(
     name => allowHttp && name == ForwarderOptions.Variables.AllowHttp ? "true" : Environment.GetEnvironmentVariable(name), endpoint);
 
-static FileStream OpenFile(string path) =>
-    new(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.Asynchronous | FileOptions.SequentialScan);
+// A file that cannot be opened gets its own summary (Unreadable, with the reason), and the files after it are still sent.
+static async Task<ForwardingSummary> ForwardFileAsync(FlowLogPipeline pipeline, string path, CancellationToken cancellationToken)
+{
+    FileStream file;
+    try
+    {
+        file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.Asynchronous | FileOptions.SequentialScan);
+    }
+    catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+    {
+        return ForwardingSummary.Unopened(path, ex.Message);
+    }
+    return await pipeline.ForwardAsync(file, FlowLogSource.FromKey(null, path), cancellationToken);
+}
 
 static int ParsePort(string[] args)
 {

@@ -100,6 +100,19 @@ public sealed class LoopbackSigNozServer : IAsyncDisposable
         }
     }
 
+    /// <summary>When set, a request carrying a record for which this returns a reason is refused whole with 400 and that
+    /// reason, as SigNoz refuses a whole request for one invalid record.</summary>
+    public Func<JsonElement, string?>? RefuseRecord { get; set; }
+
+    /// <summary>When set, bodies larger than this are refused with <see cref="OversizeStatus"/>.</summary>
+    public int? MaxBodyBytes { get; set; }
+
+    /// <summary>The status for an over-size body: 400 as SigNoz's self-hosted receiver, or 413.</summary>
+    public int OversizeStatus { get; set; } = 400;
+
+    /// <summary>When set, chooses a fault (or null: normal handling) for each request not answered by a queued or random fault.</summary>
+    public Func<int, ServerFault?>? FaultFor { get; set; }
+
     /// <summary>Forgets queued faults.</summary>
     public void ClearFaults() => _faults.Clear();
 
@@ -118,12 +131,56 @@ public sealed class LoopbackSigNozServer : IAsyncDisposable
         await context.Request.Body.CopyToAsync(buffer);
 
         var dropAfterAccepting = false;
-        if (_faults.TryDequeue(out var fault) || TryRandomFault(out fault))
+        if (_faults.TryDequeue(out var fault) || TryRandomFault(out fault) || TryDynamicFault(out fault))
         {
             switch (fault)
             {
                 case ServerFault.Accept:
                     break;
+                case ServerFault.Delayed delayed:
+                    await Task.Delay(delayed.Delay, context.RequestAborted);
+                    break;
+                case ServerFault.Redirect redirect:
+                    context.Response.StatusCode = redirect.Code;
+                    context.Response.Headers.Location = redirect.Location.ToString();
+                    return;
+                case ServerFault.WithBody withBody:
+                    context.Response.StatusCode = withBody.Code;
+                    context.Response.ContentType = withBody.ContentType;
+                    await context.Response.Body.WriteAsync(System.Text.Encoding.UTF8.GetBytes(withBody.Body));
+                    return;
+                case ServerFault.HugeBody huge:
+                    context.Response.StatusCode = huge.Code;
+                    context.Response.ContentLength = huge.Bytes;
+                    var chunk = new byte[64 * 1024];
+                    chunk.AsSpan().Fill((byte)'x');
+                    try
+                    {
+                        for (long sent = 0; sent < huge.Bytes; sent += chunk.Length)
+                        {
+                            await context.Response.Body.WriteAsync(chunk.AsMemory(0, (int)Math.Min(chunk.Length, huge.Bytes - sent)), context.RequestAborted);
+                        }
+                    }
+                    catch (Exception ex) when (ex is OperationCanceledException or IOException)
+                    {
+                        // The client stopped reading, as it should.
+                    }
+                    return;
+                case ServerFault.StalledBody stalled:
+                    context.Response.StatusCode = stalled.Code;
+                    context.Response.ContentLength = 1024;
+                    await context.Response.Body.WriteAsync("stall"u8.ToArray());
+                    await context.Response.Body.FlushAsync();
+                    try
+                    {
+                        await Task.Delay(stalled.StallFor, context.RequestAborted);
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        // The client gave up, as it should.
+                    }
+                    context.Abort();
+                    return;
                 case ServerFault.AcceptThenDrop:
                     dropAfterAccepting = true;
                     break;
@@ -152,6 +209,12 @@ public sealed class LoopbackSigNozServer : IAsyncDisposable
             return;
         }
         var body = buffer.ToArray();
+        if (MaxBodyBytes is { } limit && body.Length > limit)
+        {
+            // SigNoz's self-hosted receiver answers an over-size body with 400, not 413.
+            await RefuseAsync(context, OversizeStatus, $"request body too large: {body.Length} > {limit} bytes");
+            return;
+        }
         var problem = Validate(body, out var ids);
         if (problem is not null)
         {
@@ -199,6 +262,12 @@ public sealed class LoopbackSigNozServer : IAsyncDisposable
         }
     }
 
+    private bool TryDynamicFault(out ServerFault fault)
+    {
+        fault = FaultFor?.Invoke(Requests)!;
+        return fault is not null;
+    }
+
     private async Task RefuseAsync(HttpContext context, int status, string reason)
     {
         LastRejection = reason;
@@ -240,6 +309,10 @@ public sealed class LoopbackSigNozServer : IAsyncDisposable
                     {
                         return $"element {i}: {name} is not an object";
                     }
+                }
+                if (RefuseRecord?.Invoke(record) is { } reason)
+                {
+                    return $"element {i}: {reason}"; // SigNoz refuses the whole request for one bad record
                 }
                 ids[i++] = _recordId?.Invoke(record) ?? 0;
             }

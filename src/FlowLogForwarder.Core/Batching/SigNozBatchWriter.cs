@@ -12,8 +12,7 @@ public sealed class SigNozBatchWriter : IDisposable
     private int _written;
     private int _count;
     private int _sequence;
-    private long _firstLine;
-    private long _lastLine;
+    private RecordIndex? _records;
 
     /// <summary>Creates a writer whose batches hold at most <paramref name="maxBytes"/> bytes and <paramref name="maxRecords"/> records.</summary>
     public SigNozBatchWriter(int maxBytes, int maxRecords, BatchBufferPool? pool = null)
@@ -50,14 +49,14 @@ public sealed class SigNozBatchWriter : IDisposable
         if (_current is null)
         {
             _current = _pool.Rent();
+            _records = new RecordIndex();
             _written = 0;
-            _firstLine = lineNumber;
         }
         _current[_written++] = _count == 0 ? (byte)'[' : (byte)',';
         recordJson.CopyTo(_current.AsSpan(_written));
         _written += recordJson.Length;
+        _records!.Add(_written, lineNumber);
         _count++;
-        _lastLine = lineNumber;
         if (_count == _maxRecords)
         {
             // A batch is closed as soon as it is full, so it was not also closed for bytes above.
@@ -75,16 +74,19 @@ public sealed class SigNozBatchWriter : IDisposable
         if (_current is { } buffer)
         {
             _pool.Return(buffer);
+            _records?.Dispose();
         }
         _current = null;
+        _records = null;
     }
 
     private SigNozBatch Close()
     {
         var buffer = _current!;
         buffer[_written++] = (byte)']';
-        var batch = new SigNozBatch(buffer, _written, _pool, _sequence++, _count, _firstLine, _lastLine);
+        var batch = new SigNozBatch(buffer, _written, _pool, _sequence++, _records!);
         _current = null;
+        _records = null;
         _count = 0;
         return batch;
     }

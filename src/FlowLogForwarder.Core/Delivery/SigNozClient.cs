@@ -8,36 +8,45 @@ using Polly.Timeout;
 namespace FlowLogForwarder.Delivery;
 
 /// <summary>
-/// Posts batches to the SigNoz HTTP logs endpoint. Retries 408, 429, 5xx and network errors with jittered
-/// exponential backoff, honouring <c>Retry-After</c>; never retries other 4xx. One instance per process.
+/// Posts JSON arrays to the SigNoz HTTP logs endpoint and classifies each answer by <see cref="ResponseClassifier"/>:
+/// only 2xx delivers; 408, 429, 5xx and network errors are retried with jittered exponential backoff, honouring
+/// <c>Retry-After</c>; redirects are never followed. Error bodies are read bounded, leniently and redacted.
+/// One instance per process.
 /// </summary>
 public sealed class SigNozClient : IBatchSink
 {
     private const string IngestionKeyHeader = "signoz-ingestion-key";
-    private const int MaxErrorBodyChars = 300;
     private static readonly MediaTypeHeaderValue Json = new("application/json");
 
     private readonly HttpClient _http;
     private readonly SigNozClientOptions _options;
     private readonly TimeProvider _time;
-    private readonly ResiliencePipeline<HttpResponseMessage> _pipeline;
+    private readonly SecretRedactor _redactor;
+    private readonly ResiliencePipeline<Answer> _pipeline;
 
-    /// <summary>Creates a client over <paramref name="http"/> (whose own timeout should be infinite: attempts are timed here).</summary>
+    /// <summary>Creates a client over <paramref name="http"/> (whose own timeout should be infinite: attempts are timed
+    /// here, and whose handler must not follow redirects: see <see cref="CreateHttpClient"/>).</summary>
     public SigNozClient(HttpClient http, SigNozClientOptions options, TimeProvider time)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxAttempts, 1);
+        if (options.IngestionKey is { } key && !IngestionKeyRules.IsValid(key))
+        {
+            // The value is never echoed: it is a secret.
+            throw new ArgumentException("The ingestion key is empty or contains whitespace or control characters.", nameof(options));
+        }
         _http = http;
         _options = options;
         _time = time;
-        var builder = new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = time };
+        _redactor = new SecretRedactor(options.IngestionKey);
+        var builder = new ResiliencePipelineBuilder<Answer> { TimeProvider = time };
         if (options.MaxAttempts > 1)
         {
-            builder.AddRetry(new RetryStrategyOptions<HttpResponseMessage>
+            builder.AddRetry(new RetryStrategyOptions<Answer>
             {
                 ShouldHandle = static args => ValueTask.FromResult(args.Outcome switch
                 {
                     { Exception: HttpRequestException or TimeoutRejectedException or IOException } => true,
-                    { Result: { } response } => IsTransient(response.StatusCode),
+                    { Result: { } answer } => ResponseClassifier.Classify(answer.Status) == ResponseClass.Transient,
                     _ => false,
                 }),
                 MaxRetryAttempts = options.MaxAttempts - 1,
@@ -51,13 +60,15 @@ public sealed class SigNozClient : IBatchSink
         _pipeline = builder.AddTimeout(options.AttemptTimeout).Build();
     }
 
-    /// <summary>Creates the process-wide <see cref="HttpClient"/>: pooled keep-alive connections, no client-level timeout.</summary>
+    /// <summary>Creates the process-wide <see cref="HttpClient"/>: pooled keep-alive connections, no client-level
+    /// timeout, and no redirects followed (the key must never be re-sent to another origin).</summary>
     public static HttpClient CreateHttpClient(HttpMessageHandler? handler = null) =>
         new(handler ?? new SocketsHttpHandler
         {
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
             PooledConnectionIdleTimeout = TimeSpan.FromSeconds(50),
             AutomaticDecompression = DecompressionMethods.None,
+            AllowAutoRedirect = false,
             ConnectTimeout = TimeSpan.FromSeconds(10),
         })
         {
@@ -72,10 +83,10 @@ public sealed class SigNozClient : IBatchSink
     public async ValueTask<DeliveryResult> SendAsync(ReadOnlyMemory<byte> json, CancellationToken cancellationToken)
     {
         var attempt = new AttemptState(this, json);
-        HttpResponseMessage response;
+        Answer answer;
         try
         {
-            response = await _pipeline.ExecuteAsync(
+            answer = await _pipeline.ExecuteAsync(
                 static (state, ct) => state.Client.PostOnceAsync(state, ct), attempt, cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -84,46 +95,56 @@ public sealed class SigNozClient : IBatchSink
         }
         catch (Exception ex) when (ex is HttpRequestException or TimeoutRejectedException or IOException)
         {
-            return new DeliveryResult(DeliveryStatus.RetriesExhausted, attempt.Attempts, null, Describe(ex));
+            return new DeliveryResult(DeliveryStatus.RetriesExhausted, attempt.Attempts, null, _redactor.Redact(Describe(ex)));
         }
 
-        using (response)
+        if (answer.RedirectedTo is { } followed)
         {
-            var status = (int)response.StatusCode;
-            if (response.IsSuccessStatusCode)
-            {
-                return new DeliveryResult(DeliveryStatus.Delivered, attempt.Attempts, status, null);
-            }
-            var detail = $"HTTP {status} {response.ReasonPhrase}: {await ReadErrorBodyAsync(response, cancellationToken).ConfigureAwait(false)}";
-            var outcome = response.StatusCode switch
-            {
-                HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden => DeliveryStatus.Unauthorized,
-                HttpStatusCode.NotFound => DeliveryStatus.NotFound,
-                _ when IsTransient(response.StatusCode) => DeliveryStatus.RetriesExhausted,
-                _ => DeliveryStatus.Rejected,
-            };
-            return new DeliveryResult(outcome, attempt.Attempts, status, detail);
+            // Only a caller-supplied handler can follow redirects; what it brought back did not come from the endpoint.
+            return new DeliveryResult(DeliveryStatus.Redirected, attempt.Attempts, answer.Status,
+                $"the HTTP handler followed a redirect to host '{followed}'; redirects must not be followed");
         }
+        var status = ResponseClassifier.StatusOf(answer.Status);
+        if (status == DeliveryStatus.Delivered)
+        {
+            return new DeliveryResult(status, attempt.Attempts, answer.Status, null);
+        }
+        var detail = status == DeliveryStatus.Redirected
+            ? $"HTTP {answer.Status} redirect to host '{answer.LocationHost ?? "(no Location)"}' (redirects are not followed): {answer.Body}"
+            : $"HTTP {answer.Status} {answer.Reason}: {answer.Body}";
+        return new DeliveryResult(status, attempt.Attempts, answer.Status, detail);
     }
 
-    private async ValueTask<HttpResponseMessage> PostOnceAsync(AttemptState state, CancellationToken cancellationToken)
+    private async ValueTask<Answer> PostOnceAsync(AttemptState state, CancellationToken cancellationToken)
     {
         state.Attempts++;
         using var request = new HttpRequestMessage(HttpMethod.Post, _options.Endpoint)
         {
             Content = new ReadOnlyMemoryContent(state.Json) { Headers = { ContentType = Json } },
         };
-        if (_options.IngestionKey is { Length: > 0 } key)
+        if (_options.IngestionKey is { } key)
         {
-            request.Headers.TryAddWithoutValidation(IngestionKeyHeader, key);
+            request.Headers.Add(IngestionKeyHeader, key); // validated: a stray CR or LF throws instead of splitting headers
         }
-        return await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        var status = (int)response.StatusCode;
+        var sentTo = response.RequestMessage?.RequestUri;
+        var redirectedTo = sentTo is not null && sentTo != _options.Endpoint ? sentTo.Host : null;
+        if (ResponseClassifier.Classify(status) == ResponseClass.Delivered && redirectedTo is null)
+        {
+            return new Answer(status, null, null, null, null, null);
+        }
+        // The body is read inside the attempt's timeout and bounded, so a stalled or huge error body cannot hang or
+        // exhaust the process; the status alone decides what happens.
+        var body = await ErrorBodyReader.ReadAsync(response.Content, _redactor, cancellationToken).ConfigureAwait(false);
+        return new Answer(status, Printable(response.ReasonPhrase), response.Headers.RetryAfter, response.Headers.Location is { } location
+            ? location.IsAbsoluteUri ? location.Host : _options.Endpoint.Host
+            : null, body, redirectedTo);
     }
 
-    private TimeSpan? RetryAfter(HttpResponseMessage? response)
+    private TimeSpan? RetryAfter(Answer? answer)
     {
-        var header = response?.Headers.RetryAfter;
-        TimeSpan? wait = header switch
+        TimeSpan? wait = answer?.RetryAfter switch
         {
             { Delta: { } delta } => delta,
             { Date: { } date } => date - _time.GetUtcNow(),
@@ -136,21 +157,8 @@ public sealed class SigNozClient : IBatchSink
         return value < TimeSpan.Zero ? TimeSpan.Zero : value > _options.MaxDelay ? _options.MaxDelay : value;
     }
 
-    private static bool IsTransient(HttpStatusCode status) =>
-        status is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests || (int)status >= 500;
-
-    private static async Task<string> ReadErrorBodyAsync(HttpResponseMessage response, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-            return body.Length > MaxErrorBodyChars ? body[..MaxErrorBodyChars] + "..." : body;
-        }
-        catch (Exception ex) when (ex is HttpRequestException or IOException or OperationCanceledException)
-        {
-            return "(no body)";
-        }
-    }
+    private string? Printable(string? reason) =>
+        reason is null ? null : _redactor.Redact(new string([.. reason.Take(ErrorBodyReader.MaxChars).Select(c => char.IsControl(c) ? ' ' : c)]));
 
     private static string Describe(Exception ex) => ex switch
     {
@@ -158,6 +166,9 @@ public sealed class SigNozClient : IBatchSink
         HttpRequestException { HttpRequestError: var error } http => $"network error ({error}): {http.Message}",
         _ => ex.Message,
     };
+
+    // One attempt's answer, with the response already disposed.
+    private sealed record Answer(int Status, string? Reason, RetryConditionHeaderValue? RetryAfter, string? LocationHost, string? Body, string? RedirectedTo);
 
     private sealed class AttemptState(SigNozClient client, ReadOnlyMemory<byte> json)
     {

@@ -27,7 +27,7 @@ public sealed class JsonLog(TextWriter output, TimeProvider time)
     public void Summary(ForwardingSummary summary, string bucket, string? requestId)
     {
         var level = summary.Outcome != ObjectOutcome.Completed ? "ERROR"
-            : summary.RecordsSkipped + summary.RecordsRejected + summary.RecordsFailed > 0 ? "WARN" : "INFO";
+            : summary.RecordsSkipped + summary.RecordsRejected + summary.RecordsFailed + summary.TrailingBytesIgnored > 0 ? "WARN" : "INFO";
         Emit(writer =>
         {
             writer.WriteString("level", level);

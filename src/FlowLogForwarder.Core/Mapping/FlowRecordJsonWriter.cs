@@ -129,7 +129,8 @@ public sealed class FlowRecordJsonWriter
             return true; // SigNoz stamps the record with its receive time
         }
         var seconds = record.Number(column);
-        if (seconds > ulong.MaxValue / NanosecondsPerSecond)
+        // SigNoz parses the timestamp as a signed 64-bit integer: a larger value would be stored as garbage.
+        if (seconds > long.MaxValue / NanosecondsPerSecond)
         {
             return false;
         }

@@ -15,6 +15,6 @@ public enum LineFault : byte
     LineTooLong,
     /// <summary>The record's JSON alone exceeds the batch byte budget.</summary>
     RecordTooLarge,
-    /// <summary>The end time is too large to express as nanoseconds since the epoch.</summary>
+    /// <summary>The end time is too large to express as nanoseconds since the epoch in a signed 64-bit integer (after 2262-04-11).</summary>
     TimestampOutOfRange,
 }

@@ -9,7 +9,9 @@ namespace FlowLogForwarder.Pipeline;
 /// </summary>
 internal sealed class BatchDispatcher(IBatchSink sink, int maxInFlight, SummaryBuilder summary)
 {
-    private readonly Queue<(SigNozBatch Batch, Task<DeliveryResult> Delivery)> _inFlight = new();
+    private readonly Queue<(SigNozBatch Batch, Task<BatchOutcome> Delivery)> _inFlight = new();
+    private readonly BatchDeliverer _deliverer = new(sink);
+    private readonly RefusalGuard _guard = new();
 
     /// <summary>Set once a batch failed in a way that later batches would too.</summary>
     public bool Stopped => summary.StoppingResult is not null;
@@ -28,7 +30,7 @@ internal sealed class BatchDispatcher(IBatchSink sink, int maxInFlight, SummaryB
             batch.Dispose();
             return;
         }
-        _inFlight.Enqueue((batch, sink.SendAsync(batch, cancellationToken).AsTask()));
+        _inFlight.Enqueue((batch, _deliverer.DeliverAsync(batch, _guard, cancellationToken)));
     }
 
     /// <summary>Waits for every batch in flight.</summary>
@@ -45,16 +47,15 @@ internal sealed class BatchDispatcher(IBatchSink sink, int maxInFlight, SummaryB
         var (batch, delivery) = _inFlight.Dequeue();
         try
         {
-            DeliveryResult result;
-            try
+            var outcome = await delivery.ConfigureAwait(false);
+            // Rejections become final only while they stay a small minority of the object's records, judged in
+            // order; otherwise the endpoint, not the records, is at fault and the object fails instead.
+            if (outcome.LastRejection is { } lastRejection
+                && !RefusalGuard.IsSmallMinority(summary.RecordsRejected + outcome.RecordsRejected, summary.RecordsForwarded + outcome.RecordsDelivered))
             {
-                result = await delivery.ConfigureAwait(false);
+                outcome.RefusedWholesale(BatchDeliverer.Wholesale(lastRejection));
             }
-            catch (OperationCanceledException)
-            {
-                result = new DeliveryResult(DeliveryStatus.Cancelled, 0, null, "stopped: the time available ran out before delivery");
-            }
-            summary.Completed(batch, result);
+            summary.Completed(batch, outcome);
         }
         finally
         {

@@ -32,6 +32,7 @@ public sealed class FlowLogPipeline(IBatchSink sink, PipelineOptions options, Ti
         FlowLogObjectReader? reader = null;
         string? readError = null;
         var readOutcome = ObjectOutcome.Completed;
+        long trailingBytes = 0;
         try
         {
             reader = await FlowLogObjectReader.OpenAsync(source, cancellationToken).ConfigureAwait(false);
@@ -51,7 +52,8 @@ public sealed class FlowLogPipeline(IBatchSink sink, PipelineOptions options, Ti
                 var read = await reader.ReadAsync(buffer.AsMemory(end), cancellationToken).ConfigureAwait(false);
                 if (read == 0)
                 {
-                    if (!reader.GzipEndLooksComplete())
+                    trailingBytes = reader.TrailingBytesAfterGzip();
+                    if (trailingBytes < 0)
                     {
                         // The partial last line is not parsed: it was cut off, not written that way.
                         readOutcome = ObjectOutcome.Unreadable;
@@ -127,7 +129,10 @@ public sealed class FlowLogPipeline(IBatchSink sink, PipelineOptions options, Ti
             : processor.FatalError is { } fatal
                 ? (ObjectOutcome.Unreadable, fatal)
                 : (readOutcome, readError);
-        return summary.Build(origin.Key, outcome, error, bytesIn, bytesText, time.GetElapsedTime(started));
+        return summary.Build(origin.Key, outcome, error, bytesIn, bytesText, time.GetElapsedTime(started)) with
+        {
+            TrailingBytesIgnored = Math.Max(0, trailingBytes),
+        };
     }
 
     private static ValueTask SubmitAsync(SigNozBatch? batch, BatchDispatcher dispatcher, CancellationToken cancellationToken) =>

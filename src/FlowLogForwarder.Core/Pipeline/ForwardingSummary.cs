@@ -1,3 +1,4 @@
+using FlowLogForwarder.Delivery;
 using FlowLogForwarder.Parsing;
 
 namespace FlowLogForwarder.Pipeline;
@@ -39,8 +40,11 @@ public sealed record ForwardingSummary
     /// <summary>Records the endpoint acknowledged.</summary>
     public long RecordsForwarded { get; init; }
 
-    /// <summary>Records in batches the endpoint refused as invalid (400); not retried.</summary>
+    /// <summary>Records the endpoint refused when sent alone (400/413), each a small minority; final, not retried.</summary>
     public long RecordsRejected { get; init; }
+
+    /// <summary>The first rejected records, with line numbers and the server's reason.</summary>
+    public IReadOnlyList<RejectedRecord> RejectedRecords { get; init; } = [];
 
     /// <summary>Records queued but not delivered because delivery stopped.</summary>
     public long RecordsFailed { get; init; }
@@ -66,6 +70,15 @@ public sealed record ForwardingSummary
     /// <summary>HTTP retries made, over all batches.</summary>
     public int Retries { get; init; }
 
+    /// <summary>Requests the endpoint refused (400/413), each then split and its halves sent.</summary>
+    public int RequestsRefused { get; init; }
+
+    /// <summary>Requests made beyond one per batch because refused requests were split.</summary>
+    public int SplitRequests { get; init; }
+
+    /// <summary>The first refused requests: the lines each carried, the status and the server's reason.</summary>
+    public IReadOnlyList<RefusedRequest> RefusedRequests { get; init; } = [];
+
     /// <summary>Every line up to this one was delivered or finally dealt with; a retry may resume after it.</summary>
     public long AcknowledgedThroughLine { get; init; }
 
@@ -78,6 +91,9 @@ public sealed record ForwardingSummary
     /// <summary>Bytes read as stored (compressed).</summary>
     public long BytesIn { get; init; }
 
+    /// <summary>Bytes after the gzip data's end that were not gzip and were ignored (0 for a well-formed object).</summary>
+    public long TrailingBytesIgnored { get; init; }
+
     /// <summary>Bytes of flow log text.</summary>
     public long BytesDecompressed { get; init; }
 
@@ -86,4 +102,14 @@ public sealed record ForwardingSummary
 
     /// <summary>Wall time for the object.</summary>
     public TimeSpan Duration { get; init; }
+
+    /// <summary>The summary of an object that could not even be opened (a missing or unreadable file).</summary>
+    public static ForwardingSummary Unopened(string objectKey, string reason) => new()
+    {
+        ObjectKey = objectKey,
+        Outcome = ObjectOutcome.Unreadable,
+        Error = $"cannot be opened: {reason}",
+        SkippedByReason = new Dictionary<LineFault, long>(),
+        SkippedSamples = [],
+    };
 }

@@ -9,6 +9,8 @@ internal sealed class SummaryBuilder(int maxSamples, long resumeAfterLine = 0)
 {
     private readonly Dictionary<LineFault, long> _skipped = [];
     private readonly List<SkippedLine> _samples = [];
+    private readonly List<RejectedRecord> _rejectedSamples = [];
+    private readonly List<RefusedRequest> _refusedSamples = [];
 
     public long Lines { get; set; }
     public long RecordsRead { get; set; }
@@ -19,6 +21,8 @@ internal sealed class SummaryBuilder(int maxSamples, long resumeAfterLine = 0)
     public int Batches { get; set; }
     public int BatchesFailed { get; private set; }
     public int Retries { get; private set; }
+    public int RequestsRefused { get; private set; }
+    public int SplitRequests { get; private set; }
     public long BytesOut { get; private set; }
     public long AcknowledgedThroughLine { get; private set; } = resumeAfterLine;
     public long ResumedAfterLine { get; } = resumeAfterLine;
@@ -40,29 +44,45 @@ internal sealed class SummaryBuilder(int maxSamples, long resumeAfterLine = 0)
     public void NotSent(int records) => RecordsFailed += records;
 
     /// <summary>Records a batch's outcome; batches are completed in sequence order.</summary>
-    public void Completed(SigNozBatch batch, DeliveryResult result)
+    public void Completed(SigNozBatch batch, BatchOutcome outcome)
     {
-        Retries += result.Retries;
-        switch (result.Status)
+        Retries += outcome.Retries;
+        SplitRequests += outcome.SplitRequests;
+        RequestsRefused += outcome.RefusedRequests.Count;
+        AddSamples(_refusedSamples, outcome.RefusedRequests);
+        AddSamples(_rejectedSamples, outcome.Rejected);
+        RecordsForwarded += outcome.RecordsDelivered;
+        BytesOut += outcome.BytesDelivered;
+        RecordsRejected += outcome.RecordsRejected;
+        RecordsFailed += outcome.RecordsNotDelivered;
+        if (outcome.RecordsDelivered < batch.RecordCount)
         {
-            case DeliveryStatus.Delivered:
-                RecordsForwarded += batch.RecordCount;
-                BytesOut += batch.Length;
-                break;
-            case DeliveryStatus.Rejected:
-                RecordsRejected += batch.RecordCount;
-                BatchesFailed++;
-                break;
-            default:
-                RecordsFailed += batch.RecordCount;
-                BatchesFailed++;
-                StoppingResult ??= result;
-                _gapInAcknowledged = true;
-                break;
+            BatchesFailed++;
         }
-        if (!_gapInAcknowledged)
+        if (outcome.Stop is { } stop)
+        {
+            StoppingResult ??= stop;
+            if (!_gapInAcknowledged && outcome.AcknowledgedRecords > 0)
+            {
+                AcknowledgedThroughLine = Math.Max(AcknowledgedThroughLine, batch.LineOf(outcome.AcknowledgedRecords - 1));
+            }
+            _gapInAcknowledged = true;
+        }
+        else if (!_gapInAcknowledged)
         {
             AcknowledgedThroughLine = Math.Max(AcknowledgedThroughLine, batch.LastLine);
+        }
+    }
+
+    private void AddSamples<T>(List<T> samples, IEnumerable<T> items)
+    {
+        foreach (var item in items)
+        {
+            if (samples.Count >= maxSamples)
+            {
+                return;
+            }
+            samples.Add(item);
         }
     }
 
@@ -83,6 +103,10 @@ internal sealed class SummaryBuilder(int maxSamples, long resumeAfterLine = 0)
         Batches = Batches,
         BatchesFailed = BatchesFailed,
         Retries = Retries,
+        RequestsRefused = RequestsRefused,
+        SplitRequests = SplitRequests,
+        RefusedRequests = [.. _refusedSamples],
+        RejectedRecords = [.. _rejectedSamples],
         AcknowledgedThroughLine = AcknowledgedThroughLine,
         ResumedAfterLine = ResumedAfterLine,
         LinesAlreadyDelivered = LinesAlreadyDelivered,

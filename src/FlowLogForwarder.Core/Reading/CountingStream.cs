@@ -4,8 +4,11 @@ namespace FlowLogForwarder.Reading;
 internal sealed class CountingStream(Stream inner, byte[] prefix, int prefixLength) : Stream
 {
     private int _prefixPosition;
-    private readonly byte[] _tail = new byte[8];
+    private readonly byte[] _tail = new byte[TailBytes];
     private int _tailLength;
+
+    /// <summary>How many of the last bytes read are kept: enough to find a gzip trailer behind a little junk.</summary>
+    public const int TailBytes = 8 * 1024;
 
     /// <summary>Bytes read from the inner stream, the sniffed prefix included.</summary>
     public long BytesRead { get; private set; } = prefixLength;
@@ -63,7 +66,7 @@ internal sealed class CountingStream(Stream inner, byte[] prefix, int prefixLeng
     public override void SetLength(long value) => throw new NotSupportedException();
     public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
-    /// <summary>The last (up to 8) bytes of the object: a gzip member's trailer when the object is complete.</summary>
+    /// <summary>The last (up to <see cref="TailBytes"/>) bytes of the object: ending in a gzip member's trailer when the object is complete.</summary>
     public ReadOnlySpan<byte> Tail => _tail.AsSpan(0, _tailLength);
 
     private void Track(ReadOnlySpan<byte> read)

@@ -83,25 +83,43 @@ public sealed class FlowLogObjectReader : IAsyncDisposable
     }
 
     /// <summary>
-    /// After the end of a gzip object: false when it cannot be complete. zlib checks every member trailer it
-    /// reaches, but a stream cut short simply ends, so the last member's trailer is checked here: its ISIZE (the
-    /// member's length mod 2^32) cannot exceed the text read, and for a single-member object (what AWS writes) it
-    /// equals it. A truncated object's last bytes are arbitrary and pass only with probability (text bytes)/2^32.
+    /// After the end of a gzip object: how many bytes after the last member's trailer were ignored (0 normally), or
+    /// -1 when the object cannot be complete. zlib checks every member trailer it reaches, but a stream cut short
+    /// simply ends, so the last member's trailer is found here by its ISIZE (the member's length mod 2^32): for a
+    /// single-member object (what AWS writes) it equals the text read. GZipStream stops quietly at bytes that do not
+    /// start another member, so a trailer followed by junk is searched for within the last
+    /// <see cref="CountingStream.TailBytes"/> bytes. A truncated object's bytes are arbitrary and match only with
+    /// probability about (positions searched)/2^32.
     /// </summary>
-    public bool GzipEndLooksComplete()
+    public long TrailingBytesAfterGzip()
     {
         if (!IsGzip)
         {
-            return true;
+            return 0;
         }
         var tail = _raw.Tail;
         if (tail.Length < 8)
         {
-            return false;
+            return -1;
         }
-        var isize = BinaryPrimitives.ReadUInt32LittleEndian(tail[4..]);
-        return isize == (uint)_textBytes || isize < _textBytes;
+        var textSize = (uint)_textBytes;
+        if (Isize(tail, tail.Length) == textSize)
+        {
+            return 0;
+        }
+        for (var end = tail.Length - 1; end >= 8; end--)
+        {
+            // Junk that starts with the gzip magic would have been read as another member, not ignored.
+            if (Isize(tail, end) == textSize && !tail[end..].StartsWith((ReadOnlySpan<byte>)[0x1f, 0x8b]))
+            {
+                return tail.Length - end;
+            }
+        }
+        // Several members: the last one is shorter than the text read.
+        return Isize(tail, tail.Length) < _textBytes ? 0 : -1;
     }
+
+    private static uint Isize(ReadOnlySpan<byte> tail, int trailerEnd) => BinaryPrimitives.ReadUInt32LittleEndian(tail[(trailerEnd - 4)..]);
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()

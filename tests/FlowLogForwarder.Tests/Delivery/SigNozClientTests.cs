@@ -92,10 +92,10 @@ public sealed class SigNozClientTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Bad_request_is_rejected_without_retry()
+    public async Task Bad_request_is_refused_without_retry_for_the_caller_to_split()
     {
         var result = await Client().SendAsync("[{\"body\":1}]"u8.ToArray(), CancellationToken.None);
-        Assert.Equal(DeliveryStatus.Rejected, result.Status);
+        Assert.Equal(DeliveryStatus.Refused, result.Status);
         Assert.Equal(400, result.HttpStatus);
         Assert.Equal(1, _server.Requests);
         Assert.Contains("body is missing or not a string", result.Error, StringComparison.Ordinal);

@@ -67,16 +67,20 @@ public sealed class PipelineDeliveryTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_rejected_batch_is_counted_and_the_rest_of_the_object_is_delivered()
+    public async Task A_refused_batch_is_split_and_its_halves_delivered()
     {
         _server.Enqueue(new ServerFault.Status(200), new ServerFault.Status(400));
         var summary = await ForwardAsync(records: 500, batchRecords: 100, inFlight: 1);
         Assert.Equal(ObjectOutcome.Completed, summary.Outcome);
-        Assert.Equal(100, summary.RecordsRejected);
-        Assert.Equal(1, summary.BatchesFailed);
-        Assert.Equal(400, summary.RecordsForwarded); // the first batch got an injected 200, so the server did not record it
-        Assert.Equal(300, _server.RecordsAccepted);
+        Assert.Equal(0, summary.RecordsRejected);
+        Assert.Equal(1, summary.RequestsRefused);
+        Assert.Equal(2, summary.SplitRequests);
+        Assert.Equal(500, summary.RecordsForwarded);
+        Assert.Equal(400, _server.RecordsAccepted); // the first batch got an injected 200, so the server did not record it
         Assert.Equal(501, summary.AcknowledgedThroughLine);
+        var refused = Assert.Single(summary.RefusedRequests);
+        Assert.Equal((102L, 201L, 100, 400), (refused.FirstLine, refused.LastLine, refused.Records, refused.HttpStatus));
+        Assert.Contains("injected 400", refused.Reason, StringComparison.Ordinal);
     }
 
     [Fact]

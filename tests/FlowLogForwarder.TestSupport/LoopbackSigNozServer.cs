@@ -131,11 +131,13 @@ public sealed class LoopbackSigNozServer : IAsyncDisposable
         await context.Request.Body.CopyToAsync(buffer);
 
         var dropAfterAccepting = false;
+        var acceptedStatus = 200;
         if (_faults.TryDequeue(out var fault) || TryRandomFault(out fault) || TryDynamicFault(out fault))
         {
             switch (fault)
             {
-                case ServerFault.Accept:
+                case ServerFault.Accept accept:
+                    acceptedStatus = accept.Code;
                     break;
                 case ServerFault.Delayed delayed:
                     await Task.Delay(delayed.Delay, context.RequestAborted);
@@ -239,7 +241,7 @@ public sealed class LoopbackSigNozServer : IAsyncDisposable
             context.Abort();
             return;
         }
-        context.Response.StatusCode = 200;
+        context.Response.StatusCode = acceptedStatus;
     }
 
     private bool TryRandomFault(out ServerFault fault)

@@ -26,8 +26,9 @@ public abstract record ServerFault
     /// <summary>Closes the connection without answering (nothing is recorded).</summary>
     public sealed record Drop : ServerFault;
 
-    /// <summary>Handles the request normally (a placeholder to let requests through before later faults).</summary>
-    public sealed record Accept : ServerFault;
+    /// <summary>Handles the request normally, answering <paramref name="Code"/> (any 2xx) when it is accepted
+    /// (a placeholder to let requests through before later faults).</summary>
+    public sealed record Accept(int Code = 200) : ServerFault;
 
     /// <summary>Records the request as accepted, then closes the connection without answering: the client cannot
     /// know it was delivered, as when a response is lost.</summary>

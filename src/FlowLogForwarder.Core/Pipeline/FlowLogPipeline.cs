@@ -52,7 +52,7 @@ public sealed class FlowLogPipeline(IBatchSink sink, PipelineOptions options, Ti
                 var read = await reader.ReadAsync(buffer.AsMemory(end), cancellationToken).ConfigureAwait(false);
                 if (read == 0)
                 {
-                    trailingBytes = reader.TrailingBytesAfterGzip();
+                    trailingBytes = reader.TrailingBytesAfterGzip;
                     if (trailingBytes < 0)
                     {
                         // The partial last line is not parsed: it was cut off, not written that way.

@@ -4,11 +4,13 @@ namespace FlowLogForwarder.Reading;
 internal sealed class CountingStream(Stream inner, byte[] prefix, int prefixLength) : Stream
 {
     private int _prefixPosition;
-    private readonly byte[] _tail = new byte[TailBytes];
-    private int _tailLength;
+    private readonly byte[] _tail = new byte[TailBytes]; // a ring: the newest byte is just before _tailNext
+    private int _tailNext;
+    private bool _tailFull;
 
-    /// <summary>How many of the last bytes read are kept: enough to find a gzip trailer behind a little junk.</summary>
-    public const int TailBytes = 8 * 1024;
+    /// <summary>How many of the last bytes read are kept: more than GZipStream reads at once (8 KiB), so the last
+    /// member's trailer is among them when decompression stops, even with junk behind it.</summary>
+    public const int TailBytes = 32 * 1024;
 
     /// <summary>Bytes read from the inner stream, the sniffed prefix included.</summary>
     public long BytesRead { get; private set; } = prefixLength;
@@ -66,8 +68,15 @@ internal sealed class CountingStream(Stream inner, byte[] prefix, int prefixLeng
     public override void SetLength(long value) => throw new NotSupportedException();
     public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
-    /// <summary>The last (up to <see cref="TailBytes"/>) bytes of the object: ending in a gzip member's trailer when the object is complete.</summary>
-    public ReadOnlySpan<byte> Tail => _tail.AsSpan(0, _tailLength);
+    /// <summary>A copy of the last (up to <see cref="TailBytes"/>) bytes read, oldest first.</summary>
+    public byte[] Tail()
+    {
+        if (!_tailFull)
+        {
+            return _tail[.._tailNext];
+        }
+        return [.. _tail.AsSpan(_tailNext), .. _tail.AsSpan(0, _tailNext)];
+    }
 
     private void Track(ReadOnlySpan<byte> read)
     {
@@ -75,13 +84,19 @@ internal sealed class CountingStream(Stream inner, byte[] prefix, int prefixLeng
         if (read.Length >= _tail.Length)
         {
             read[^_tail.Length..].CopyTo(_tail);
-            _tailLength = _tail.Length;
+            _tailNext = 0;
+            _tailFull = true;
             return;
         }
-        var keep = Math.Min(_tailLength, _tail.Length - read.Length);
-        _tail.AsSpan(_tailLength - keep, keep).CopyTo(_tail);
-        read.CopyTo(_tail.AsSpan(keep));
-        _tailLength = keep + read.Length;
+        var first = Math.Min(read.Length, _tail.Length - _tailNext);
+        read[..first].CopyTo(_tail.AsSpan(_tailNext));
+        read[first..].CopyTo(_tail);
+        _tailNext += read.Length;
+        if (_tailNext >= _tail.Length)
+        {
+            _tailNext -= _tail.Length;
+            _tailFull = true;
+        }
     }
 
     private bool TryReadPrefix(Span<byte> buffer, out int copied)

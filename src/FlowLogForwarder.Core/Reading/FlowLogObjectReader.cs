@@ -24,6 +24,8 @@ public sealed class FlowLogObjectReader : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _producer;
     private long _textBytes;
+    private long _producedBytes;
+    private long _trailingBytes;
 
     private FlowLogObjectReader(CountingStream raw, Stream decoded, bool isGzip)
     {
@@ -83,40 +85,53 @@ public sealed class FlowLogObjectReader : IAsyncDisposable
     }
 
     /// <summary>
-    /// After the end of a gzip object: how many bytes after the last member's trailer were ignored (0 normally), or
-    /// -1 when the object cannot be complete. zlib checks every member trailer it reaches, but a stream cut short
-    /// simply ends, so the last member's trailer is found here by its ISIZE (the member's length mod 2^32): for a
-    /// single-member object (what AWS writes) it equals the text read. GZipStream stops quietly at bytes that do not
-    /// start another member, so a trailer followed by junk is searched for within the last
-    /// <see cref="CountingStream.TailBytes"/> bytes. A truncated object's bytes are arbitrary and match only with
-    /// probability about (positions searched)/2^32.
+    /// After the end of the object: how many bytes after the last gzip member were not gzip and were ignored (0
+    /// normally), or -1 when the object cannot be complete. Only valid once <see cref="ReadAsync"/> returned 0.
     /// </summary>
-    public long TrailingBytesAfterGzip()
+    public long TrailingBytesAfterGzip => _trailingBytes;
+
+    // zlib checks every member trailer it reaches, but a stream cut short simply ends, so the last member's trailer is
+    // found here by its ISIZE (the member's length mod 2^32): for a single-member object (what AWS writes) it equals
+    // the text read. GZipStream stops quietly at bytes that do not start another member, leaving them unread, so the
+    // trailer is searched for among the last bytes read and what follows is drained and counted. A truncated
+    // object's bytes are arbitrary and match only with probability about (positions searched)/2^32.
+    private async Task<long> CheckGzipEndAsync(long textBytes, CancellationToken cancellationToken)
     {
-        if (!IsGzip)
+        var tail = _raw.Tail();
+        var trailerEnd = FindTrailerEnd(tail, (uint)textBytes);
+        if (trailerEnd < 0)
         {
-            return 0;
+            // Several members: the last one is shorter than the text read.
+            return tail.Length >= 8 && Isize(tail, tail.Length) < textBytes ? 0 : -1;
         }
-        var tail = _raw.Tail;
-        if (tail.Length < 8)
+        var ignored = tail.Length - trailerEnd;
+        var scratch = ArrayPool<byte>.Shared.Rent(SegmentBytes);
+        try
         {
-            return -1;
-        }
-        var textSize = (uint)_textBytes;
-        if (Isize(tail, tail.Length) == textSize)
-        {
-            return 0;
-        }
-        for (var end = tail.Length - 1; end >= 8; end--)
-        {
-            // Junk that starts with the gzip magic would have been read as another member, not ignored.
-            if (Isize(tail, end) == textSize && !tail[end..].StartsWith((ReadOnlySpan<byte>)[0x1f, 0x8b]))
+            int read;
+            while ((read = await _raw.ReadAsync(scratch, cancellationToken).ConfigureAwait(false)) > 0)
             {
-                return tail.Length - end;
+                ignored += read;
             }
         }
-        // Several members: the last one is shorter than the text read.
-        return Isize(tail, tail.Length) < _textBytes ? 0 : -1;
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(scratch);
+        }
+        return ignored;
+    }
+
+    private static int FindTrailerEnd(ReadOnlySpan<byte> tail, uint textSize)
+    {
+        for (var end = tail.Length; end >= 8; end--)
+        {
+            // Junk that starts with the gzip magic would have been read as another member, not ignored.
+            if (Isize(tail, end) == textSize && (end == tail.Length || !tail[end..].StartsWith((ReadOnlySpan<byte>)[0x1f, 0x8b])))
+            {
+                return end;
+            }
+        }
+        return -1;
     }
 
     private static uint Isize(ReadOnlySpan<byte> tail, int trailerEnd) => BinaryPrimitives.ReadUInt32LittleEndian(tail[(trailerEnd - 4)..]);
@@ -142,8 +157,13 @@ public sealed class FlowLogObjectReader : IAsyncDisposable
                 var read = await _decoded.ReadAsync(memory, _stop.Token).ConfigureAwait(false);
                 if (read == 0)
                 {
+                    if (IsGzip)
+                    {
+                        _trailingBytes = await CheckGzipEndAsync(_producedBytes, _stop.Token).ConfigureAwait(false);
+                    }
                     break;
                 }
+                _producedBytes += read;
                 _pipe.Writer.Advance(read);
                 var flush = await _pipe.Writer.FlushAsync(_stop.Token).ConfigureAwait(false);
                 if (flush.IsCompleted)

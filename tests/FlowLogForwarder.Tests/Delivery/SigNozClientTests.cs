@@ -175,4 +175,122 @@ public sealed class SigNozClientTests : IAsyncLifetime
         Assert.Equal(DeliveryStatus.Cancelled, result.Status);
         Assert.True(result.StopsObject);
     }
+    [Theory]
+    [InlineData(301)]
+    [InlineData(302)]
+    [InlineData(303)]
+    [InlineData(307)]
+    [InlineData(308)]
+    public async Task A_redirect_is_never_followed_and_the_key_never_reaches_the_new_origin(int status)
+    {
+        await using var elsewhere = await LoopbackSigNozServer.StartAsync();
+        _server.Enqueue(new ServerFault.Redirect(status, elsewhere.Endpoint));
+
+        var result = await Client().SendAsync(Body, CancellationToken.None);
+
+        Assert.Equal(DeliveryStatus.Redirected, result.Status);
+        Assert.True(result.StopsObject);
+        Assert.Equal(status, result.HttpStatus);
+        Assert.Equal(1, result.Attempts);
+        Assert.Contains($"HTTP {status} redirect to host '127.0.0.1'", result.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain(Key, result.Error, StringComparison.Ordinal);
+        Assert.Equal(0, elsewhere.Requests);
+    }
+
+    [Fact]
+    public async Task A_handler_that_follows_redirects_anyway_cannot_make_records_count_as_delivered()
+    {
+        await using var elsewhere = await LoopbackSigNozServer.StartAsync();
+        _server.Enqueue(new ServerFault.Redirect(307, elsewhere.Endpoint));
+        using var following = SigNozClient.CreateHttpClient(new SocketsHttpHandler { AllowAutoRedirect = true });
+        var client = new SigNozClient(following, new SigNozClientOptions { Endpoint = _server.Endpoint, MaxAttempts = 1 }, _time);
+
+        var result = await client.SendAsync(Body, CancellationToken.None);
+
+        Assert.Equal(DeliveryStatus.Redirected, result.Status); // elsewhere answered 200, yet nothing counts as delivered
+        Assert.Contains("followed a redirect", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_error_body_that_quotes_the_key_is_redacted()
+    {
+        _server.Enqueue(new ServerFault.WithBody(401, $"invalid ingestion key '{Key}' for tenant"));
+
+        var result = await Client().SendAsync(Body, CancellationToken.None);
+
+        Assert.Equal(DeliveryStatus.Unauthorized, result.Status);
+        Assert.DoesNotContain(Key, result.Error, StringComparison.Ordinal);
+        Assert.Contains($"invalid ingestion key '{SecretRedactor.Mask}' for tenant", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_key_cut_in_half_where_the_body_is_no_longer_read_is_redacted_too()
+    {
+        var padding = new string('p', ErrorBodyReader.MaxBytes - 10);
+        _server.Enqueue(new ServerFault.WithBody(403, padding + Key + new string('q', 100)));
+
+        var result = await Client().SendAsync(Body, CancellationToken.None);
+
+        Assert.DoesNotContain(Key[..10], result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_huge_error_body_is_not_read_beyond_a_few_KiB()
+    {
+        _server.Enqueue(new ServerFault.HugeBody(500, 500L * 1024 * 1024));
+        var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+
+        var result = await Client(maxAttempts: 1).SendAsync(Body, CancellationToken.None);
+
+        var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
+        Assert.Equal(DeliveryStatus.RetriesExhausted, result.Status);
+        Assert.Equal(500, result.HttpStatus);
+        Assert.True(allocated < 64 * 1024 * 1024, $"reading the error allocated {allocated:N0} bytes");
+        Assert.True(result.Error!.Length < 400, result.Error);
+    }
+
+    [Fact]
+    public async Task A_stalled_error_body_does_not_hang_the_attempt_and_the_status_still_counts()
+    {
+        _server.Enqueue(new ServerFault.StalledBody(400, TimeSpan.FromSeconds(30)));
+        var client = new SigNozClient(_http, new SigNozClientOptions
+        {
+            Endpoint = _server.Endpoint,
+            IngestionKey = Key,
+            MaxAttempts = 1,
+            AttemptTimeout = TimeSpan.FromSeconds(1),
+        }, TimeProvider.System);
+
+        var result = await client.SendAsync(Body, CancellationToken.None).AsTask().WaitAsync(TimeSpan.FromSeconds(20));
+
+        Assert.Equal(DeliveryStatus.Refused, result.Status);
+        Assert.Contains("did not arrive within the attempt timeout", result.Error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("text/plain; charset=no-such-charset")]
+    [InlineData("application/json; charset=utf-32")]
+    public async Task An_error_body_in_an_unknown_or_wrong_charset_is_decoded_leniently(string contentType)
+    {
+        _server.Enqueue(new ServerFault.WithBody(422, "bad \u00e9\u0001 record", contentType));
+
+        var result = await Client().SendAsync(Body, CancellationToken.None);
+
+        Assert.Equal(DeliveryStatus.UnexpectedStatus, result.Status);
+        Assert.True(result.StopsObject);
+        Assert.Contains("bad é  record", result.Error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("key\n")]
+    [InlineData("key\r\nX-Injected: 1")]
+    [InlineData(" key")]
+    [InlineData("ke y")]
+    [InlineData("k\u00e9y")]
+    [InlineData("")]
+    public void A_key_that_is_not_a_valid_header_value_is_refused_without_echoing_it(string key)
+    {
+        var error = Assert.Throws<ArgumentException>(() => Client(key));
+        Assert.DoesNotContain("key", error.Message.Replace("ingestion key", "", StringComparison.Ordinal), StringComparison.Ordinal);
+    }
 }

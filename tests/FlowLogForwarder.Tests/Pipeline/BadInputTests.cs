@@ -74,4 +74,50 @@ public class BadInputTests
         Assert.Equal(new[] { LineFault.FieldCount, LineFault.BadNumber, LineFault.LineTooLong }, summary.SkippedSamples.Select(s => s.Reason));
         Assert.Equal(new long[] { 3, 4, 5 }, summary.SkippedSamples.Select(s => s.Line));
     }
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(13)]
+    [InlineData(4000)]
+    [InlineData(100_000)]
+    public async Task Junk_after_a_complete_gzip_member_is_reported_as_ignored_bytes_not_as_truncation(int junkLength)
+    {
+        var gzip = TestHelpers.Gzip(Lines(1_000)).ToArray();
+        var junk = Enumerable.Range(0, junkLength).Select(i => (byte)(i % 7 == 0 ? 0 : 'J' + i % 5)).ToArray();
+
+        var (summary, records, _) = await TestHelpers.RunAsync(new MemoryStream([.. gzip, .. junk]));
+
+        Assert.Equal(ObjectOutcome.Completed, summary.Outcome);
+        Assert.Null(summary.Error);
+        Assert.Equal(1_000, records.Count);
+        Assert.Equal(junkLength, summary.TrailingBytesIgnored);
+    }
+
+    [Fact]
+    public async Task A_well_formed_gzip_object_ignores_no_trailing_bytes()
+    {
+        var (summary, _, _) = await TestHelpers.RunAsync(TestHelpers.Gzip(Lines(10)));
+        Assert.Equal(ObjectOutcome.Completed, summary.Outcome);
+        Assert.Equal(0, summary.TrailingBytesIgnored);
+    }
+
+    [Theory]
+    [InlineData("9223372037")]   // one second past what int64 nanoseconds can hold
+    [InlineData("17638059600")]  // ten times a real timestamp: a digit too many
+    [InlineData("18446744073")]  // fits unsigned nanoseconds, not SigNoz's signed parser
+    public async Task An_end_time_beyond_int64_nanoseconds_is_skipped_with_its_own_reason(string end)
+    {
+        var text = FlowLogGenerator.DefaultHeader + "\n"
+            + FlowLogGenerator.Line(0) + "\n"
+            + FlowLogGenerator.Line(1).Replace(" 1763805960 ", $" {end} ", StringComparison.Ordinal) + "\n"
+            + FlowLogGenerator.Line(2).Replace(" 1763805960 ", " 9223372036 ", StringComparison.Ordinal) + "\n";
+
+        var (summary, records, _) = await TestHelpers.RunTextAsync(text);
+
+        Assert.Equal(ObjectOutcome.Completed, summary.Outcome);
+        var skipped = Assert.Single(summary.SkippedSamples);
+        Assert.Equal((3L, LineFault.TimestampOutOfRange), (skipped.Line, skipped.Reason));
+        Assert.Equal(2, records.Count);
+        Assert.Equal(9_223_372_036_000_000_000, records[1].GetProperty("timestamp").GetInt64()); // the largest that fits
+    }
 }

@@ -98,8 +98,9 @@ internal sealed class Replayer(ForwarderOptions options, TextWriter output)
     {
         var client = new SigNozClient(http, options.ClientOptions(options.IngestionKey), TimeProvider.System);
         var pipeline = new FlowLogPipeline(client, options.Pipeline, TimeProvider.System);
-        return new EventForwarder(pipeline, new S3ObjectOpener(s3), new JsonLog(output, TimeProvider.System), TimeProvider.System, "flowlog-forward-replay",
-            options.AllowedBuckets, options.MaxObjectBytes, options.Resume ? new S3ProgressTags(s3) : null);
+        return new EventForwarder(pipeline, new S3ObjectOpener(s3, options.ExpectedBucketOwners), new JsonLog(output, TimeProvider.System), TimeProvider.System,
+            "flowlog-forward-replay", options.AllowedBuckets, options.MaxObjectBytes,
+            options.Resume && options.ProgressTag is { } tagKey ? new S3ProgressTags(s3, tagKey, options.ExpectedBucketOwners) : null);
     }
 
     private static AmazonSQSClient CreateSqs()

@@ -41,7 +41,7 @@ try
         try
         {
             var response = await ssm.GetParameterAsync(new GetParameterRequest { Name = parameter, WithDecryption = true });
-            key = response.Parameter.Value;
+            key = IngestionKeyRule.Normalize(response.Parameter.Value, ForwarderOptions.Variables.IngestionKeyParameter, $"SSM parameter '{parameter}'");
         }
         catch (Amazon.Runtime.AmazonServiceException ex)
         {
@@ -52,9 +52,9 @@ try
     var client = new SigNozClient(signozHttp, options.ClientOptions(key), time);
     var pipeline = new FlowLogPipeline(client, options.Pipeline, time);
     var s3 = S3ClientFactory.FromEnvironment(Environment.GetEnvironmentVariable);
-    function = new EventForwarder(pipeline, new S3ObjectOpener(s3), log, time,
+    function = new EventForwarder(pipeline, new S3ObjectOpener(s3, options.ExpectedBucketOwners), log, time,
         Environment.GetEnvironmentVariable("AWS_LAMBDA_FUNCTION_NAME") ?? "flowlog-forwarder", options.AllowedBuckets, options.MaxObjectBytes,
-        options.Resume ? new S3ProgressTags(s3) : null);
+        options.Resume && options.ProgressTag is { } tagKey ? new S3ProgressTags(s3, tagKey, options.ExpectedBucketOwners) : null);
     log.Write("INFO", "initialised", ("config", options.ToString()));
 }
 catch (ConfigurationException ex)

@@ -36,7 +36,7 @@ public sealed class BootstrapResumeTests(MotoFixture aws, ITestOutputHelper outp
         var first = await RunWithFaultsAfterAsync(signoz, runtime, evt, okBatches: 3);
         Assert.True(first.IsError, "the first attempt should fail");
         var tags = (await aws.S3.GetObjectTaggingAsync(new GetObjectTaggingRequest { BucketName = bucket, Key = Key })).Tagging;
-        var progress = tags.Single(t => t.Key == "flowlog-forwarder-progress").Value;
+        var progress = tags.Single(t => t.Key == FlowLogForwarder.Storage.ProgressTagKey.ForEndpoint(signoz.Endpoint)).Value;
         Assert.EndsWith("/3001", progress, StringComparison.Ordinal); // header + 3 × 1,000 records
         Assert.Contains(tags, t => t.Key == "team" && t.Value == "netsec"); // other tags kept
 
@@ -47,7 +47,7 @@ public sealed class BootstrapResumeTests(MotoFixture aws, ITestOutputHelper outp
         Assert.Equal(Enumerable.Range(0, 10_000).Select(i => (long)i), delivered); // every record exactly once, in order
         Assert.Contains("\"resumedAfterLine\":3001", bootstrap.Output, StringComparison.Ordinal);
         var done = (await aws.S3.GetObjectTaggingAsync(new GetObjectTaggingRequest { BucketName = bucket, Key = Key })).Tagging
-            .Single(t => t.Key == "flowlog-forwarder-progress").Value;
+            .Single(t => t.Key == FlowLogForwarder.Storage.ProgressTagKey.ForEndpoint(signoz.Endpoint)).Value;
         Assert.EndsWith("/done", done, StringComparison.Ordinal);
 
         var third = await runtime.InvokeAsync(evt, Timeout);

@@ -2,6 +2,7 @@ using System.Globalization;
 using FlowLogForwarder.Delivery;
 using FlowLogForwarder.Mapping;
 using FlowLogForwarder.Pipeline;
+using FlowLogForwarder.Storage;
 
 namespace FlowLogForwarder.Configuration;
 
@@ -32,6 +33,8 @@ public sealed class ForwarderOptions
         public const string MaxObjectBytes = "FLOWLOG_MAX_OBJECT_BYTES";
         public const string SsmServiceUrl = "FLOWLOG_SSM_SERVICE_URL";
         public const string SqsServiceUrl = "FLOWLOG_SQS_SERVICE_URL";
+        public const string ProgressTag = "FLOWLOG_PROGRESS_TAG";
+        public const string ExpectedBucketOwner = "FLOWLOG_EXPECTED_BUCKET_OWNER";
     }
 
     /// <summary>SigNoz Cloud refuses requests of 16 MB or more; stay clear of it.</summary>
@@ -58,6 +61,13 @@ public sealed class ForwarderOptions
 
     /// <summary>Lambda: record progress as an S3 object tag, resume retried objects after it, skip delivered ones.</summary>
     public bool Resume { get; private init; }
+
+    /// <summary>The S3 tag key holding this destination's progress: <c>FLOWLOG_PROGRESS_TAG</c>, else derived from the
+    /// endpoint (<see cref="ProgressTagKey.ForEndpoint"/>); null when no endpoint was configured (nothing is sent).</summary>
+    public string? ProgressTag { get; private init; }
+
+    /// <summary>The accounts that must own the buckets read; null when S3 calls carry no bucket owner condition.</summary>
+    public ExpectedBucketOwners? ExpectedBucketOwners { get; private init; }
 
     /// <summary>Objects larger than this (by the event's size field) are skipped, not read.</summary>
     public long MaxObjectBytes { get; private init; }
@@ -95,7 +105,10 @@ public sealed class ForwarderOptions
             endpoint = ParseEndpoint(endpointText, allowHttp);
         }
 
-        var key = Get(Variables.IngestionKey);
+        // Not Get(): the key's own rule trims it and refuses a blank one rather than treating it as absent.
+        var key = environment(Variables.IngestionKey) is { Length: > 0 } rawKey
+            ? IngestionKeyRule.Normalize(rawKey, Variables.IngestionKey, "the value")
+            : null;
         var keyParameter = Get(Variables.IngestionKeyParameter);
         if (key is not null && keyParameter is not null)
         {
@@ -128,8 +141,10 @@ public sealed class ForwarderOptions
             AllowHttp = allowHttp,
             Pipeline = pipeline,
             AllowedBuckets = (Get(Variables.AllowedBuckets) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-                .Select(b => IsBucketName(b) ? b : throw new ConfigurationException(Variables.AllowedBuckets, $"'{b}' is not a bucket name"))
+                .Select(b => BucketNames.IsValid(b) ? b : throw new ConfigurationException(Variables.AllowedBuckets, $"'{b}' is not a bucket name"))
                 .ToHashSet(StringComparer.Ordinal),
+            ProgressTag = ParseProgressTag(Get(Variables.ProgressTag), endpoint),
+            ExpectedBucketOwners = ExpectedBucketOwners.Parse(Get(Variables.ExpectedBucketOwner), Variables.ExpectedBucketOwner),
             Resume = ParseBool(Variables.Resume, Get(Variables.Resume), true),
             MaxObjectBytes = ParseLong(Variables.MaxObjectBytes, Get(Variables.MaxObjectBytes), 5L * 1024 * 1024 * 1024, 1, long.MaxValue),
             MaxAttempts = ParseInt(Variables.MaxAttempts, Get(Variables.MaxAttempts), 6, 1, 20),
@@ -150,7 +165,8 @@ public sealed class ForwarderOptions
     public override string ToString() =>
         $"endpoint={Endpoint?.GetLeftPart(UriPartial.Path) ?? "(none)"} key={(IngestionKey is null ? IngestionKeyParameter is null ? "none" : "ssm:" + IngestionKeyParameter : "set")} " +
         $"naming={Pipeline.Naming} batchBytes={Pipeline.MaxBatchBytes} batchRecords={Pipeline.MaxBatchRecords} inFlight={Pipeline.MaxInFlightBatches} " +
-        $"maxAttempts={MaxAttempts} attemptTimeout={AttemptTimeout.TotalSeconds}s";
+        $"maxAttempts={MaxAttempts} attemptTimeout={AttemptTimeout.TotalSeconds}s progressTag={ProgressTag ?? "(none)"} " +
+        $"expectedBucketOwner={ExpectedBucketOwners?.ToString() ?? "(any)"}";
 
     private static Uri ParseEndpoint(string text, bool allowHttp)
     {
@@ -186,9 +202,16 @@ public sealed class ForwarderOptions
         return value;
     }
 
-    // S3 bucket naming rules: 3-63 characters of lower-case letters, digits, dots and hyphens.
-    private static bool IsBucketName(string name) =>
-        name.Length is >= 3 and <= 63 && name.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c is '.' or '-');
+    private static string? ParseProgressTag(string? text, Uri? endpoint)
+    {
+        if (text is null)
+        {
+            return endpoint is null ? null : ProgressTagKey.ForEndpoint(endpoint);
+        }
+        return ProgressTagKey.Problem(text) is { } problem
+            ? throw new ConfigurationException(Variables.ProgressTag, $"'{text}' is not an S3 tag key: it {problem}")
+            : text;
+    }
 
     private static bool ParseBool(string name, string? text, bool fallback) => text?.ToLowerInvariant() switch
     {

@@ -109,6 +109,13 @@ public sealed class EventForwarder(FlowLogPipeline pipeline, S3ObjectOpener open
             summary = await pipeline.ForwardAsync(opened.Body, FlowLogSource.FromKey(reference.Bucket, reference.Key), cancellationToken,
                 mark?.DeliveredThroughLine ?? 0).ConfigureAwait(false);
         }
+        catch (BucketOwnerRefusedException ex)
+        {
+            // Not retried: the bucket's owner does not change by itself; replay once the event or the setting is right.
+            log.Write("ERROR", "object refused", ("requestId", requestId), ("bucket", reference.Bucket), ("key", reference.Key), ("error", ex.Message));
+            metrics.ObjectsFailed++;
+            return true;
+        }
         catch (Exception ex) when (ex is Amazon.Runtime.AmazonServiceException or HttpRequestException or IOException or OperationCanceledException)
         {
             if (opened is not null)

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Amazon.S3;
 using Amazon.S3.Model;
+using FlowLogForwarder.Configuration;
 using FlowLogForwarder.Events;
 
 namespace FlowLogForwarder.Storage;
@@ -10,15 +11,18 @@ public sealed record ProgressMark(string ETag, long DeliveredThroughLine, bool D
 
 /// <summary>
 /// Records delivery progress durably on the flow log object itself, as the S3 object tag
-/// <c>flowlog-forwarder-progress</c> = <c>{eTag}/{line}</c> or <c>{eTag}/done</c>. A retried or duplicated event
-/// then resumes after the last acknowledged line, and an object already delivered is skipped. Other tags are kept.
+/// <paramref name="tagKey"/> = <c>{eTag}/{line}</c> or <c>{eTag}/done</c>. A retried or duplicated event then resumes
+/// after the last acknowledged line, and an object already delivered is skipped. The key is per destination
+/// (<see cref="ProgressTagKey"/>), so deployments sharing a bucket keep apart; every other tag, theirs included, is kept.
 /// </summary>
-public sealed class S3ProgressTags(IAmazonS3 s3)
+public sealed class S3ProgressTags(IAmazonS3 s3, string tagKey, ExpectedBucketOwners? owners = null)
 {
-    /// <summary>The tag's key.</summary>
-    public const string TagKey = "flowlog-forwarder-progress";
-
     private const int MaxTags = 10; // S3's limit per object
+
+    /// <summary>The tag's key.</summary>
+    public string TagKey { get; } = ProgressTagKey.Problem(tagKey) is { } problem
+        ? throw new ArgumentException($"'{tagKey}' is not an S3 tag key: it {problem}", nameof(tagKey))
+        : tagKey;
 
     /// <summary>The mark left by an earlier attempt, or null.</summary>
     public async Task<ProgressMark?> ReadAsync(ObjectReference reference, string? versionId, CancellationToken cancellationToken)
@@ -53,6 +57,7 @@ public sealed class S3ProgressTags(IAmazonS3 s3)
             BucketName = reference.Bucket,
             Key = reference.Key,
             VersionId = versionId,
+            ExpectedBucketOwner = S3ObjectOpener.ExpectedOwner(owners, reference.Bucket),
             Tagging = new Tagging { TagSet = tags },
         }, cancellationToken).ConfigureAwait(false);
         return null;
@@ -65,6 +70,7 @@ public sealed class S3ProgressTags(IAmazonS3 s3)
             BucketName = reference.Bucket,
             Key = reference.Key,
             VersionId = versionId,
+            ExpectedBucketOwner = S3ObjectOpener.ExpectedOwner(owners, reference.Bucket),
         }, cancellationToken).ConfigureAwait(false);
         return response.Tagging ?? [];
     }

@@ -1,3 +1,5 @@
+using FlowLogForwarder.Delivery;
+
 namespace FlowLogForwarder.Configuration;
 
 /// <summary>The one rule for an ingestion key, wherever it was read from (an environment variable or an SSM parameter).</summary>
@@ -20,13 +22,10 @@ public static class IngestionKeyRule
         {
             throw new ConfigurationException(variable, $"{source} is empty or only whitespace");
         }
-        foreach (var c in key)
+        if (!IngestionKeyRules.IsValid(key))
         {
-            if (c is < '!' or > '~')
-            {
-                throw new ConfigurationException(variable,
-                    $"{source} contains a space, control or non-ASCII character inside the key (only printable ASCII is allowed; surrounding whitespace is trimmed)");
-            }
+            throw new ConfigurationException(variable,
+                $"{source} contains a space, control or non-ASCII character inside the key (only printable ASCII is allowed; surrounding whitespace is trimmed)");
         }
         return key;
     }

@@ -8,10 +8,10 @@ namespace FlowLogForwarder.Delivery;
 /// alone is rejected, with its line and the server's reason: at most about 2·log2(n) extra requests per bad record.
 /// Any answer that stops the object stops the batch at once, with how far it got.
 /// </summary>
-public sealed class BatchDeliverer(IBatchSink sink)
+public sealed class BatchDeliverer(IBatchSink sink) : IBatchExporter
 {
-    /// <summary>Sends <paramref name="batch"/>, splitting refused requests; never throws for what the endpoint answers.</summary>
-    public async Task<BatchOutcome> DeliverAsync(SigNozBatch batch, RefusalGuard guard, CancellationToken cancellationToken)
+    /// <inheritdoc />
+    public async Task<BatchOutcome> ExportAsync(SigNozBatch batch, RefusalGuard guard, CancellationToken cancellationToken)
     {
         var outcome = new BatchOutcome(batch.RecordCount);
         var result = await SendAsync(batch, cancellationToken).ConfigureAwait(false);

@@ -16,9 +16,30 @@ public sealed class RefusalGuard
 
     private long _refused;
     private long _delivered;
+    private long _confirmedRefused;
+    private long _confirmedDelivered;
 
-    /// <summary>True when <paramref name="refused"/> records refused alone are a small minority of all resolved ones.</summary>
-    public static bool IsSmallMinority(long refused, long delivered) => refused * MinorityDivisor <= refused + delivered;
+    /// <summary>True when <paramref name="refused"/> records refused alone are a small minority of all resolved ones. A
+    /// single refusal in an object whose other records the endpoint accepted is one too, however small the object:
+    /// the endpoint has shown that it takes this object's records, so it is this record it refuses.</summary>
+    public static bool IsSmallMinority(long refused, long delivered) =>
+        refused * MinorityDivisor <= refused + delivered || (refused == 1 && delivered > 0);
+
+    /// <summary>
+    /// Called for each batch of the object in order, once it is done: its rejections become final only while the
+    /// object's rejections so far stay a small minority; otherwise the endpoint, not the records, is at fault and the
+    /// batch stops the object instead.
+    /// </summary>
+    public void Confirm(BatchOutcome outcome)
+    {
+        if (outcome.LastRejection is { } last
+            && !IsSmallMinority(_confirmedRefused + outcome.RecordsRejected, _confirmedDelivered + outcome.RecordsDelivered))
+        {
+            outcome.RefusedWholesale(BatchDeliverer.Wholesale(last));
+        }
+        _confirmedRefused += outcome.RecordsRejected;
+        _confirmedDelivered += outcome.RecordsDelivered;
+    }
 
     /// <summary>Counts records delivered, from any batch of the object.</summary>
     public void Delivered(int records) => Interlocked.Add(ref _delivered, records);

@@ -2,6 +2,7 @@ using System.Text.Unicode;
 using FlowLogForwarder.Batching;
 using FlowLogForwarder.Mapping;
 using FlowLogForwarder.Parsing;
+using FlowLogForwarder.Reading;
 
 namespace FlowLogForwarder.Pipeline;
 
@@ -15,59 +16,58 @@ internal sealed class RecordProcessor : IDisposable
     private readonly FlowRecordJsonWriter _mapper;
     private readonly PooledBufferWriter _scratch = new(4096);
     private readonly SigNozBatchWriter _batches;
-    private readonly SummaryBuilder _summary;
-    private readonly int _maxLineBytes;
+    private readonly PipelineCursor _cursor;
+    private readonly ForwardingTally _tally;
     private FlowRecordParser? _parser;
 
-    public RecordProcessor(PipelineOptions options, FlowLogSource source, SummaryBuilder summary, BatchBufferPool pool)
+    public RecordProcessor(PipelineOptions options, FlowLogSource source, PipelineCursor cursor, ForwardingTally tally, BatchBufferPool pool)
     {
         _source = source;
-        _summary = summary;
-        _maxLineBytes = options.MaxLineBytes;
+        _cursor = cursor;
+        _tally = tally;
         _mapper = new FlowRecordJsonWriter(options.Naming, options.ServiceName);
         _batches = new SigNozBatchWriter(options.MaxBatchBytes, options.MaxBatchRecords, pool);
     }
 
-    /// <summary>Set when the object turned out not to be a flow log; no further line is processed.</summary>
-    public string? FatalError { get; private set; }
-
-    /// <summary>Processes one line (without its '\n'); returns a batch when one closed.</summary>
-    public SigNozBatch? ProcessLine(ReadOnlySpan<byte> line)
+    /// <summary>Processes one line from the source; returns a batch when one closed.</summary>
+    public SigNozBatch? Process(in SourceLine source)
     {
-        var number = ++_summary.Lines;
+        var number = source.Number;
+        _tally.Line(number);
+        if (source.TooLong)
+        {
+            _tally.Skip(number, LineFault.LineTooLong, null);
+            return null;
+        }
+        var line = source.Text;
         if (!line.IsEmpty && line[^1] == (byte)'\r')
         {
             line = line[..^1];
         }
         if (line.IndexOfAnyExcept((byte)' ', (byte)'\t') < 0)
         {
-            _summary.BlankLines++;
+            _tally.Blank();
             return null;
         }
-        if (number <= _summary.ResumedAfterLine && _parser is not null)
+        if (number <= _cursor.ResumeAfterLine && _parser is not null)
         {
-            _summary.LinesAlreadyDelivered++; // a previous attempt delivered it; the header (line 1) is still read
-            return null;
-        }
-        if (line.Length > _maxLineBytes)
-        {
-            _summary.Skip(number, LineFault.LineTooLong, null);
+            _tally.AlreadyDelivered(); // a previous attempt delivered it; the header (line 1) is still read
             return null;
         }
         if (_parser is null)
         {
-            ReadHeader(line);
+            ReadHeader(line, number);
             return null;
         }
         if (!Utf8.IsValid(line))
         {
-            _summary.Skip(number, LineFault.InvalidUtf8, null);
+            _tally.Skip(number, LineFault.InvalidUtf8, null);
             return null;
         }
         var fault = _parser.Parse(line, out var record);
         if (fault != LineFault.None)
         {
-            _summary.Skip(number, fault, _parser.FaultColumn >= 0 ? _parser.Header.Names[_parser.FaultColumn] : null);
+            _tally.Skip(number, fault, _parser.FaultColumn >= 0 ? _parser.Header.Names[_parser.FaultColumn] : null);
             return null;
         }
 
@@ -79,15 +79,12 @@ internal sealed class RecordProcessor : IDisposable
         }
         if (fault != LineFault.None)
         {
-            _summary.Skip(number, fault, null);
+            _tally.Skip(number, fault, null);
             return null;
         }
-        _summary.RecordsRead++;
+        _tally.Record();
         return _batches.Add(_scratch.WrittenSpan, number);
     }
-
-    /// <summary>Counts a line that was longer than the read buffer and discarded unread.</summary>
-    public void SkipLongLine() => _summary.Skip(++_summary.Lines, LineFault.LineTooLong, null);
 
     /// <summary>Closes the open batch, if any.</summary>
     public SigNozBatch? Flush() => _batches.Flush();
@@ -98,11 +95,11 @@ internal sealed class RecordProcessor : IDisposable
         _batches.Dispose();
     }
 
-    private void ReadHeader(ReadOnlySpan<byte> line)
+    private void ReadHeader(ReadOnlySpan<byte> line, long number)
     {
         if (!FlowLogHeader.TryParse(line, out var header, out var error))
         {
-            FatalError = $"line {_summary.Lines}: {error}";
+            _cursor.MarkUnreadable($"line {number}: {error}");
             return;
         }
         _parser = new FlowRecordParser(header);

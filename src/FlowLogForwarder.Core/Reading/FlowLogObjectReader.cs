@@ -7,25 +7,23 @@ namespace FlowLogForwarder.Reading;
 
 /// <summary>
 /// Opens a flow log object for reading: gzip (one or more concatenated members) is decompressed as it streams,
-/// anything else is read as plain text. A background task reads and decompresses ahead into a bounded pipe, so
-/// network reads and decompression run on one core while the caller parses on the other; the pipe pauses the
-/// reader at <see cref="ReadAheadBytes"/>, so memory stays flat whatever the object's size.
+/// anything else is read as plain text. A background task copies the text into a bounded pipe, so network reads and
+/// decompression run on one core while the caller parses on the other; the pipe pauses the copy at
+/// <see cref="ReadAheadBytes"/>, so memory stays flat whatever the object's size.
 /// </summary>
 public sealed class FlowLogObjectReader : IAsyncDisposable
 {
     /// <summary>Most decompressed bytes held ahead of the parser.</summary>
     public const int ReadAheadBytes = 1024 * 1024;
 
-    private const int SegmentBytes = 64 * 1024;
+    /// <summary>The pipe's segment size: lines that cross a segment boundary are the only ones copied.</summary>
+    public const int SegmentBytes = 64 * 1024;
 
     private readonly CountingStream _raw;
     private readonly Stream _decoded;
     private readonly Pipe _pipe;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _producer;
-    private long _textBytes;
-    private long _producedBytes;
-    private long _trailingBytes;
 
     private FlowLogObjectReader(CountingStream raw, Stream decoded, bool isGzip)
     {
@@ -43,11 +41,18 @@ public sealed class FlowLogObjectReader : IAsyncDisposable
     /// <summary>True when the object starts with the gzip magic bytes.</summary>
     public bool IsGzip { get; }
 
+    /// <summary>The object's text. A fault of the source surfaces from its <c>ReadAsync</c>, after the text before it.</summary>
+    public PipeReader Text => _pipe.Reader;
+
     /// <summary>Bytes read from the object as stored (compressed).</summary>
     public long StoredBytesRead => _raw.BytesRead;
 
-    /// <summary>Bytes of text handed to the caller so far.</summary>
-    public long TextBytesRead => _textBytes;
+    /// <summary>
+    /// Once all <paramref name="textBytes"/> of text were read: how many bytes after the last gzip member were not gzip
+    /// and were ignored (0 normally), or -1 when the object cannot be complete (a gzip object cut short).
+    /// </summary>
+    public Task<long> TrailingBytesAfterGzipAsync(long textBytes, CancellationToken cancellationToken) =>
+        IsGzip ? CheckGzipEndAsync(textBytes, cancellationToken) : Task.FromResult(0L);
 
     /// <summary>Sniffs the first bytes of <paramref name="source"/> and wraps it; the source is disposed with the reader.</summary>
     public static async Task<FlowLogObjectReader> OpenAsync(Stream source, CancellationToken cancellationToken)
@@ -69,27 +74,37 @@ public sealed class FlowLogObjectReader : IAsyncDisposable
         return new FlowLogObjectReader(raw, decoded, isGzip);
     }
 
-    /// <summary>
-    /// Reads text bytes into <paramref name="buffer"/>; 0 at the end of the object. A fault of the source
-    /// (corrupt gzip, a broken connection) surfaces here, after the text that preceded it.
-    /// </summary>
-    public async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken)
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
     {
-        var result = await _pipe.Reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-        var available = result.Buffer;
-        var count = (int)Math.Min(available.Length, buffer.Length);
-        available.Slice(0, count).CopyTo(buffer.Span);
-        _pipe.Reader.AdvanceTo(available.GetPosition(count));
-        _textBytes += count;
-        return count;
+        await _stop.CancelAsync().ConfigureAwait(false);
+        await _pipe.Reader.CompleteAsync().ConfigureAwait(false);
+        await _producer.ConfigureAwait(false);
+        await _decoded.DisposeAsync().ConfigureAwait(false);
+        _stop.Dispose();
     }
 
-    /// <summary>
-    /// After the end of the object: how many bytes after the last gzip member were not gzip and were ignored (0
-    /// normally), or -1 when the object cannot be complete. Only valid once <see cref="ReadAsync"/> returned 0.
-    /// </summary>
-    public long TrailingBytesAfterGzip => _trailingBytes;
+    private async Task ProduceAsync()
+    {
+        Exception? fault = null;
+        try
+        {
+            await _decoded.CopyToAsync(_pipe.Writer, _stop.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+        {
+            // Disposed before the end of the object, or the reader stopped early.
+        }
+#pragma warning disable CA1031 // Any fault of the source is handed to the reader, which classifies it.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            fault = ex;
+        }
+        await _pipe.Writer.CompleteAsync(fault).ConfigureAwait(false);
+    }
 
+    // The producer has finished when this runs, so the raw stream is the caller's to drain.
     // zlib checks every member trailer it reaches, but a stream cut short simply ends, so the last member's trailer is
     // found here by its ISIZE (the member's length mod 2^32): for a single-member object (what AWS writes) it equals
     // the text read. GZipStream stops quietly at bytes that do not start another member, leaving them unread, so the
@@ -104,7 +119,7 @@ public sealed class FlowLogObjectReader : IAsyncDisposable
             // Several members: the last one is shorter than the text read.
             return tail.Length >= 8 && Isize(tail, tail.Length) < textBytes ? 0 : -1;
         }
-        var ignored = tail.Length - trailerEnd;
+        long ignored = tail.Length - trailerEnd;
         var scratch = ArrayPool<byte>.Shared.Rent(SegmentBytes);
         try
         {
@@ -135,53 +150,4 @@ public sealed class FlowLogObjectReader : IAsyncDisposable
     }
 
     private static uint Isize(ReadOnlySpan<byte> tail, int trailerEnd) => BinaryPrimitives.ReadUInt32LittleEndian(tail[(trailerEnd - 4)..]);
-
-    /// <inheritdoc />
-    public async ValueTask DisposeAsync()
-    {
-        await _stop.CancelAsync().ConfigureAwait(false);
-        await _pipe.Reader.CompleteAsync().ConfigureAwait(false);
-        await _producer.ConfigureAwait(false);
-        await _decoded.DisposeAsync().ConfigureAwait(false);
-        _stop.Dispose();
-    }
-
-    private async Task ProduceAsync()
-    {
-        Exception? fault = null;
-        try
-        {
-            while (true)
-            {
-                var memory = _pipe.Writer.GetMemory(SegmentBytes);
-                var read = await _decoded.ReadAsync(memory, _stop.Token).ConfigureAwait(false);
-                if (read == 0)
-                {
-                    if (IsGzip)
-                    {
-                        _trailingBytes = await CheckGzipEndAsync(_producedBytes, _stop.Token).ConfigureAwait(false);
-                    }
-                    break;
-                }
-                _producedBytes += read;
-                _pipe.Writer.Advance(read);
-                var flush = await _pipe.Writer.FlushAsync(_stop.Token).ConfigureAwait(false);
-                if (flush.IsCompleted)
-                {
-                    break; // the reader stopped early
-                }
-            }
-        }
-        catch (OperationCanceledException) when (_stop.IsCancellationRequested)
-        {
-            // Disposed before the end of the object.
-        }
-#pragma warning disable CA1031 // Any fault of the source is handed to the reader, which classifies it.
-        catch (Exception ex)
-#pragma warning restore CA1031
-        {
-            fault = ex;
-        }
-        await _pipe.Writer.CompleteAsync(fault).ConfigureAwait(false);
-    }
 }

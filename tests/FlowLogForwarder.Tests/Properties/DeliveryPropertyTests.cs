@@ -81,7 +81,8 @@ public sealed class DeliveryPropertyTests
         var delivered = server.AcceptedIds.SelectMany(ids => ids).ToHashSet();
         var rejected = summary.RejectedRecords.Select(r => r.Line - 2).ToHashSet(); // record i is on line i + 2
         Assert.Equal(summary.RecordsRejected, rejected.Count);
-        Assert.Equal(Records, summary.RecordsRead);
+        // Reading stops once delivery stops: records not read lie after the acknowledged line, and are sent on retry.
+        Assert.InRange(summary.RecordsRead, 0, Records);
         Assert.Equal(summary.RecordsRead, summary.RecordsForwarded + summary.RecordsRejected + summary.RecordsFailed);
         for (long id = 0; id < Records; id++)
         {
@@ -93,6 +94,7 @@ public sealed class DeliveryPropertyTests
         Assert.True(summary.RecordsForwarded <= server.RecordsAccepted, $"{summary.RecordsForwarded} forwarded, {server.RecordsAccepted} stored");
         if (summary.Outcome == ObjectOutcome.Completed)
         {
+            Assert.Equal(Records, summary.RecordsRead);
             Assert.Equal(Records + 1, summary.AcknowledgedThroughLine);
             Assert.Equal(0, summary.RecordsFailed);
         }

@@ -1,5 +1,8 @@
 using System.Text.Json;
 using Amazon.S3.Model;
+using Amazon.SimpleSystemsManagement;
+using GetParameterRequest = Amazon.SimpleSystemsManagement.Model.GetParameterRequest;
+using PutParameterRequest = Amazon.SimpleSystemsManagement.Model.PutParameterRequest;
 using FlowLogForwarder.TestSupport;
 using Xunit.Abstractions;
 using static FlowLogForwarder.IntegrationTests.HostileReceiverScenarios;
@@ -158,5 +161,67 @@ public sealed class BootstrapDeliveryBoundaryTests(MotoFixture aws, ITestOutputH
         Assert.Equal(bad.Select(LineOf), summary.GetProperty("rejectedRecords").EnumerateArray().Select(r => r.Num("line")));
         output.WriteLine($"bootstrap: {summary.Num("batches")} batches, {summary.Num("splitRequests")} split requests, {signoz.Requests} requests at the receiver");
         Assert.Contains(await ProgressTagsAsync(bucket, key), t => t.Value.EndsWith("/done", StringComparison.Ordinal));
+    }
+    [Fact]
+    public async Task An_SSM_key_stored_with_a_trailing_newline_is_trimmed_and_delivers()
+    {
+        var (bucket, key) = await PutObjectAsync("fl-ssm-newline", 40);
+        var parameter = "/flowlog/" + Guid.NewGuid().ToString("N")[..8] + "/ingestion-key";
+        await aws.Ssm.PutParameterAsync(new PutParameterRequest { Name = parameter, Value = Key + "\n", Type = ParameterType.SecureString });
+        var stored = await aws.Ssm.GetParameterAsync(new GetParameterRequest { Name = parameter, WithDecryption = true });
+        Assert.Equal(Key + "\n", stored.Parameter.Value); // what 'put-parameter --value file://key.txt' stores
+        await using var signoz = await LoopbackSigNozServer.StartAsync(Key);
+        await using var runtime = await RuntimeApiEmulator.StartAsync();
+        var environment = Environment(runtime, signoz);
+        environment.Remove("SIGNOZ_INGESTION_KEY");
+        environment["SIGNOZ_INGESTION_KEY_PARAMETER"] = parameter;
+        await using var bootstrap = BootstrapProcess.Start(environment);
+
+        var started = await Task.WhenAny(runtime.FirstNextRequest, runtime.InitError, bootstrap.WaitForExitAsync(Timeout));
+        output.WriteLine(bootstrap.Output);
+        Assert.True(started == runtime.FirstNextRequest,
+            $"the bootstrap did not start (exited: {bootstrap.HasExited}, init error: {runtime.InitError.IsCompleted}):\n{bootstrap.Output}");
+        var outcome = await runtime.InvokeAsync(TestEvents.S3ObjectCreated(bucket, key), Timeout);
+
+        Assert.False(outcome.IsError, outcome.Body);
+        Assert.Equal(40, signoz.RecordsAccepted);
+        Assert.Equal(Key, signoz.LastHeaders?["signoz-ingestion-key"].ToString());
+    }
+
+    [Theory]
+    [InlineData("env")]
+    [InlineData("ssm")]
+    public async Task A_key_with_a_control_character_is_an_init_error_naming_the_setting_not_the_value(string source)
+    {
+        const string BadKey = "bad\u0001key-3e7a";
+        await using var signoz = await LoopbackSigNozServer.StartAsync();
+        await using var runtime = await RuntimeApiEmulator.StartAsync();
+        var environment = Environment(runtime, signoz);
+        var setting = "SIGNOZ_INGESTION_KEY";
+        if (source == "ssm")
+        {
+            var parameter = "/flowlog/" + Guid.NewGuid().ToString("N")[..8] + "/ingestion-key";
+            await aws.Ssm.PutParameterAsync(new PutParameterRequest { Name = parameter, Value = BadKey, Type = ParameterType.SecureString });
+            environment.Remove("SIGNOZ_INGESTION_KEY");
+            environment["SIGNOZ_INGESTION_KEY_PARAMETER"] = parameter;
+            setting = "SIGNOZ_INGESTION_KEY_PARAMETER";
+        }
+        else
+        {
+            environment["SIGNOZ_INGESTION_KEY"] = BadKey;
+        }
+        await using var bootstrap = BootstrapProcess.Start(environment);
+
+        var ended = await Task.WhenAny(runtime.InitError, runtime.FirstNextRequest, bootstrap.WaitForExitAsync(Timeout));
+        output.WriteLine(bootstrap.Output);
+        Assert.True(ended == runtime.InitError,
+            $"no /runtime/init/error (exited: {bootstrap.HasExited}, served /next: {runtime.FirstNextRequest.IsCompleted}):\n{bootstrap.Output}");
+        var error = await runtime.InitError;
+        Assert.Equal("Runtime.ConfigurationError", error.ErrorType);
+        Assert.Contains(setting, ErrorMessage(error), StringComparison.Ordinal);
+        Assert.DoesNotContain("key-3e7a", error.Body + bootstrap.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Unhandled exception", bootstrap.Output, StringComparison.Ordinal);
+        Assert.Equal(1, await bootstrap.WaitForExitAsync(Timeout));
+        Assert.Equal(0, signoz.Requests);
     }
 }

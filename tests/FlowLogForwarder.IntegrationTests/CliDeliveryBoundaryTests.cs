@@ -284,4 +284,21 @@ public sealed class CliDeliveryBoundaryTests(ITestOutputHelper output) : IDispos
         // At most about 2*log2(n) extra requests per bad record, n being the records of the batch it was in.
         Assert.InRange(split, 3, 3 * 2 * (long)Math.Ceiling(Math.Log2(10_000)));
     }
+    [Theory]
+    [InlineData("bad\u0001key-3e7a")]
+    [InlineData("bad key-3e7a")]
+    [InlineData("bad\u007fkey-3e7a")]
+    public async Task A_key_with_a_control_character_or_inner_space_is_a_configuration_error_naming_the_variable(string badKey)
+    {
+        await using var server = await LoopbackSigNozServer.StartAsync();
+        var file = Object("never-sent.log.gz", 5);
+
+        var run = await HostileReceiverScenarios.SendAsync([file], CliEnvironment(server.Endpoint, badKey), Bounded);
+        output.WriteLine(run.ToString());
+
+        Assert.True(run.ExitCode == 2, $"bad configuration must exit 2: {run}");
+        Assert.Contains("SIGNOZ_INGESTION_KEY", run.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("key-3e7a", run.Stdout + run.Stderr, StringComparison.Ordinal);
+        Assert.Equal(0, server.Requests);
+    }
 }

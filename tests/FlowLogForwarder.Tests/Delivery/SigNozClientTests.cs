@@ -68,17 +68,23 @@ public sealed class SigNozClientTests : IAsyncLifetime
     [Fact]
     public async Task Server_errors_are_retried_with_growing_jittered_backoff()
     {
-        _server.Enqueue(new ServerFault.Status(503), new ServerFault.Status(500), new ServerFault.Status(502), new ServerFault.Status(408));
+        // Jitter makes one run's delays random, so growth is judged over several sends.
+        const int Sends = 8;
+        for (var i = 0; i < Sends; i++)
+        {
+            _server.Enqueue(new ServerFault.Status(503), new ServerFault.Status(500), new ServerFault.Status(502), new ServerFault.Status(408));
+            var result = await Client().SendAsync(Body, CancellationToken.None);
+            Assert.Equal(DeliveryStatus.Delivered, result.Status);
+            Assert.Equal(5, result.Attempts);
+            Assert.Equal(4, result.Retries);
+        }
 
-        var result = await Client().SendAsync(Body, CancellationToken.None);
-
-        Assert.Equal(DeliveryStatus.Delivered, result.Status);
-        Assert.Equal(5, result.Attempts);
-        Assert.Equal(4, result.Retries);
         var delays = _time.Delays;
-        Assert.Equal(4, delays.Count);
+        Assert.Equal(4 * Sends, delays.Count);
         Assert.All(delays, d => Assert.InRange(d, TimeSpan.Zero, TimeSpan.FromSeconds(30)));
-        Assert.True(delays[3] > delays[0], $"backoff should grow: {string.Join(", ", delays)}");
+        var first = Enumerable.Range(0, Sends).Average(i => delays[4 * i].TotalMilliseconds);
+        var fourth = Enumerable.Range(0, Sends).Average(i => delays[4 * i + 3].TotalMilliseconds);
+        Assert.True(fourth > 2 * first, $"backoff should grow: first retries {first:F0} ms on average, fourth {fourth:F0} ms");
     }
 
     [Fact]

@@ -113,6 +113,19 @@ public sealed class LoopbackSigNozServer : IAsyncDisposable
     /// <summary>When set, chooses a fault (or null: normal handling) for each request not answered by a queued or random fault.</summary>
     public Func<int, ServerFault?>? FaultFor { get; set; }
 
+    /// <summary>Content encodings the server decodes (as SigNoz's receiver does gzip and zstd); empty decodes none.</summary>
+    public ISet<string> DecodedEncodings { get; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "gzip", "zstd" };
+
+    /// <summary>The answer to an encoding it does not decode: 400 as confighttp, 415, or null to ignore the header and
+    /// read the body as if it were plain (a server that does not know compression).</summary>
+    public int? UnknownEncodingStatus { get; set; } = 400;
+
+    /// <summary>Body bytes received as sent (compressed or not), over every request.</summary>
+    public long WireBytesReceived { get; private set; }
+
+    /// <summary>The distinct Content-Encoding values seen ("identity" for none).</summary>
+    public ISet<string> Encodings { get; } = new HashSet<string>(StringComparer.Ordinal);
+
     /// <summary>Forgets queued faults.</summary>
     public void ClearFaults() => _faults.Clear();
 
@@ -211,6 +224,25 @@ public sealed class LoopbackSigNozServer : IAsyncDisposable
             return;
         }
         var body = buffer.ToArray();
+        var encoding = context.Request.Headers.ContentEncoding.ToString();
+        lock (_gate)
+        {
+            WireBytesReceived += body.Length;
+            Encodings.Add(encoding.Length == 0 ? "identity" : encoding);
+        }
+        if (encoding.Length > 0)
+        {
+            if (DecodedEncodings.Contains(encoding))
+            {
+                body = Decode(body, encoding);
+            }
+            else if (UnknownEncodingStatus is { } refusal)
+            {
+                // confighttp's server answers an encoding it does not know with 400.
+                await RefuseAsync(context, refusal, $"unsupported Content-Encoding: {encoding}");
+                return;
+            }
+        }
         if (MaxBodyBytes is { } limit && body.Length > limit)
         {
             // SigNoz's self-hosted receiver answers an over-size body with 400, not 413.
@@ -262,6 +294,22 @@ public sealed class LoopbackSigNozServer : IAsyncDisposable
             };
             return true;
         }
+    }
+
+    private static byte[] Decode(byte[] body, string encoding)
+    {
+        using var output = new MemoryStream();
+        if (encoding.Equals("gzip", StringComparison.OrdinalIgnoreCase))
+        {
+            using var gzip = new System.IO.Compression.GZipStream(new MemoryStream(body), System.IO.Compression.CompressionMode.Decompress);
+            gzip.CopyTo(output);
+        }
+        else
+        {
+            using var zstd = new ZstdSharp.DecompressionStream(new MemoryStream(body));
+            zstd.CopyTo(output);
+        }
+        return output.ToArray();
     }
 
     private bool TryDynamicFault(out ServerFault fault)

@@ -29,7 +29,8 @@ public sealed class BatchDeliverer(IBatchSink sink) : IBatchExporter
         switch (result.Status)
         {
             case DeliveryStatus.Delivered:
-                outcome.Delivered(first, count, part.Length);
+                // A sink that reports no wire size (a preview, a test sink) sent the JSON as it is.
+                outcome.Delivered(first, count, part.Length, result.WireBytes > 0 ? result.WireBytes : part.Length);
                 guard.Delivered(count);
                 return true;
             case DeliveryStatus.Refused when count == 1:

@@ -24,6 +24,9 @@ public sealed class BatchOutcome(int recordCount)
     /// <summary>JSON bytes of the requests answered 2xx.</summary>
     public long BytesDelivered { get; private set; }
 
+    /// <summary>Bytes on the wire (compressed when compression is on) of the requests answered 2xx.</summary>
+    public long WireBytesDelivered { get; private set; }
+
     /// <summary>Records refused alone, in order.</summary>
     public IEnumerable<RejectedRecord> Rejected => _rejected.Select(r => r.Record);
 
@@ -61,10 +64,11 @@ public sealed class BatchOutcome(int recordCount)
         Retries += result.Retries;
     }
 
-    internal void Delivered(int first, int count, long bytes)
+    internal void Delivered(int first, int count, long bytes, long wireBytes)
     {
         RecordsDelivered += count;
         BytesDelivered += bytes;
+        WireBytesDelivered += wireBytes;
         AcknowledgedRecords = first + count;
     }
 

@@ -33,6 +33,9 @@ public readonly record struct DeliveryResult(DeliveryStatus Status, int Attempts
     /// whatever is not positively understood stops the object as failed, never marks records delivered or drops them.</summary>
     public bool StopsObject => Status is not (DeliveryStatus.Delivered or DeliveryStatus.Refused);
 
+    /// <summary>Bytes of the delivered request's body as sent (compressed or not); 0 unless delivered.</summary>
+    public long WireBytes { get; init; }
+
     /// <summary>Retries made beyond the first attempt.</summary>
     public int Retries => Math.Max(0, Attempts - 1);
 }

@@ -23,6 +23,12 @@ public sealed class SigNozClient : IBatchSink
     private readonly TimeProvider _time;
     private readonly SecretRedactor _redactor;
     private readonly ResiliencePipeline<Answer> _pipeline;
+    private int _autoState; // AutoProbing until gzip is accepted (AutoConfirmed) or refused (AutoPlain)
+    private int _compressionFallbacks;
+
+    private const int AutoProbing = 0;
+    private const int AutoConfirmed = 1;
+    private const int AutoPlain = 2;
 
     /// <summary>Creates a client over <paramref name="http"/> (whose own timeout should be infinite: attempts are timed
     /// here, and whose handler must not follow redirects: see <see cref="CreateHttpClient"/>).</summary>
@@ -79,10 +85,66 @@ public sealed class SigNozClient : IBatchSink
     public ValueTask<DeliveryResult> SendAsync(SigNozBatch batch, CancellationToken cancellationToken) =>
         SendAsync(batch.Json, cancellationToken);
 
-    /// <summary>Posts one JSON array and classifies the outcome.</summary>
+    /// <summary>Compression fallbacks so far: the endpoint refused gzip and the process went on uncompressed.</summary>
+    public int CompressionFallbacks => Volatile.Read(ref _compressionFallbacks);
+
+    /// <summary>Posts one JSON array, compressed as configured, and classifies the outcome.</summary>
     public async ValueTask<DeliveryResult> SendAsync(ReadOnlyMemory<byte> json, CancellationToken cancellationToken)
     {
-        var attempt = new AttemptState(this, json);
+        var compression = EffectiveCompression;
+        if (compression == BodyCompression.None)
+        {
+            using var plain = EncodedBody.Encode(json, BodyCompression.None);
+            return await SendEncodedAsync(plain, cancellationToken).ConfigureAwait(false);
+        }
+        // Off the caller's thread: the pipeline parses on, and batches in flight compress concurrently.
+        using var compressed = await Task.Run(() => EncodedBody.Encode(json, compression), cancellationToken).ConfigureAwait(false);
+        var result = await SendEncodedAsync(compressed, cancellationToken).ConfigureAwait(false);
+        if (_options.Compression != BodyCompression.Auto)
+        {
+            return result;
+        }
+        if (result.Status == DeliveryStatus.Delivered)
+        {
+            Interlocked.CompareExchange(ref _autoState, AutoConfirmed, AutoProbing);
+            return result;
+        }
+        // 415 says the encoding is the problem; a 400 before gzip was ever accepted may mean the same (a proxy, or an
+        // endpoint that does not decode gzip): the same batch is sent plain, so it is neither lost nor counted twice.
+        var encodingRefused = result.HttpStatus == 415;
+        var unproven = result.HttpStatus == 400 && Volatile.Read(ref _autoState) == AutoProbing;
+        if (!encodingRefused && !unproven)
+        {
+            return result;
+        }
+        using var fallback = EncodedBody.Encode(json, BodyCompression.None);
+        var plainResult = await SendEncodedAsync(fallback, cancellationToken).ConfigureAwait(false);
+        if (encodingRefused || plainResult.Status == DeliveryStatus.Delivered)
+        {
+            FallBack(result);
+        }
+        return plainResult with { Attempts = result.Attempts + plainResult.Attempts };
+    }
+
+    private BodyCompression EffectiveCompression => _options.Compression switch
+    {
+        BodyCompression.Auto => Volatile.Read(ref _autoState) == AutoPlain ? BodyCompression.None : BodyCompression.Gzip,
+        var fixedChoice => fixedChoice,
+    };
+
+    private void FallBack(DeliveryResult refusal)
+    {
+        if (Interlocked.Exchange(ref _autoState, AutoPlain) != AutoPlain)
+        {
+            Interlocked.Increment(ref _compressionFallbacks);
+            _options.OnCompressionFallback?.Invoke(
+                $"the endpoint refused a gzip body (HTTP {refusal.HttpStatus}) and took it uncompressed: sending uncompressed from now on");
+        }
+    }
+
+    private async ValueTask<DeliveryResult> SendEncodedAsync(EncodedBody body, CancellationToken cancellationToken)
+    {
+        var attempt = new AttemptState(this, body);
         Answer answer;
         try
         {
@@ -107,7 +169,7 @@ public sealed class SigNozClient : IBatchSink
         var status = ResponseClassifier.StatusOf(answer.Status);
         if (status == DeliveryStatus.Delivered)
         {
-            return new DeliveryResult(status, attempt.Attempts, answer.Status, null);
+            return new DeliveryResult(status, attempt.Attempts, answer.Status, null) { WireBytes = body.Bytes.Length };
         }
         var detail = status == DeliveryStatus.Redirected
             ? $"HTTP {answer.Status} redirect to host '{answer.LocationHost ?? "(no Location)"}' (redirects are not followed): {answer.Body}"
@@ -120,8 +182,12 @@ public sealed class SigNozClient : IBatchSink
         state.Attempts++;
         using var request = new HttpRequestMessage(HttpMethod.Post, _options.Endpoint)
         {
-            Content = new ReadOnlyMemoryContent(state.Json) { Headers = { ContentType = Json } },
+            Content = new ReadOnlyMemoryContent(state.Body.Bytes) { Headers = { ContentType = Json } },
         };
+        if (state.Body.ContentEncoding is { } encoding)
+        {
+            request.Content.Headers.ContentEncoding.Add(encoding);
+        }
         if (_options.IngestionKey is { } key)
         {
             request.Headers.Add(IngestionKeyHeader, key); // validated: a stray CR or LF throws instead of splitting headers
@@ -170,11 +236,11 @@ public sealed class SigNozClient : IBatchSink
     // One attempt's answer, with the response already disposed.
     private sealed record Answer(int Status, string? Reason, RetryConditionHeaderValue? RetryAfter, string? LocationHost, string? Body, string? RedirectedTo);
 
-    private sealed class AttemptState(SigNozClient client, ReadOnlyMemory<byte> json)
+    private sealed class AttemptState(SigNozClient client, EncodedBody body)
     {
         public SigNozClient Client { get; } = client;
 
-        public ReadOnlyMemory<byte> Json { get; } = json;
+        public EncodedBody Body { get; } = body;
 
         public int Attempts { get; set; }
     }

@@ -20,4 +20,10 @@ public sealed record SigNozClientOptions
 
     /// <summary>Time allowed for one HTTP attempt.</summary>
     public TimeSpan AttemptTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How bodies are compressed.</summary>
+    public BodyCompression Compression { get; init; } = BodyCompression.Auto;
+
+    /// <summary>Told (once) when <see cref="BodyCompression.Auto"/> falls back to uncompressed bodies.</summary>
+    public Action<string>? OnCompressionFallback { get; init; }
 }

@@ -97,8 +97,11 @@ public sealed record ForwardingSummary
     /// <summary>Bytes of flow log text.</summary>
     public long BytesDecompressed { get; init; }
 
-    /// <summary>JSON bytes acknowledged by the endpoint.</summary>
+    /// <summary>Bytes on the wire (compressed when compression is on) of the requests the endpoint acknowledged.</summary>
     public long BytesOut { get; init; }
+
+    /// <summary>JSON bytes of the records the endpoint acknowledged, before compression.</summary>
+    public long BytesJson { get; init; }
 
     /// <summary>Wall time for the object.</summary>
     public TimeSpan Duration { get; init; }

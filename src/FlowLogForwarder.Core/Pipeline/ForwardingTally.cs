@@ -27,6 +27,7 @@ internal sealed class ForwardingTally(int maxSamples)
     private int _requestsRefused;
     private int _splitRequests;
     private long _bytesOut;
+    private long _bytesJson;
 
     /// <summary>A line was read (its number is the highest so far).</summary>
     public void Line(long number) => _lines = Math.Max(_lines, number);
@@ -65,7 +66,8 @@ internal sealed class ForwardingTally(int maxSamples)
         AddSamples(_refusedSamples, outcome.RefusedRequests);
         AddSamples(_rejectedSamples, outcome.Rejected);
         _forwarded += outcome.RecordsDelivered;
-        _bytesOut += outcome.BytesDelivered;
+        _bytesOut += outcome.WireBytesDelivered;
+        _bytesJson += outcome.BytesDelivered;
         _rejected += outcome.RecordsRejected;
         _failed += outcome.RecordsNotDelivered;
         if (outcome.RecordsDelivered < batch.RecordCount)
@@ -104,6 +106,7 @@ internal sealed class ForwardingTally(int maxSamples)
         BytesDecompressed = bytesDecompressed,
         TrailingBytesIgnored = trailingBytesIgnored,
         BytesOut = _bytesOut,
+        BytesJson = _bytesJson,
         Duration = duration,
     };
 

@@ -110,9 +110,10 @@ public sealed class SigNozClient : IBatchSink
             return result;
         }
         // 415 says the encoding is the problem; a 400 before gzip was ever accepted may mean the same (a proxy, or an
-        // endpoint that does not decode gzip): the same batch is sent plain, so it is neither lost nor counted twice.
+        // endpoint that does not decode gzip), as may one for a batch compressed before another batch in flight
+        // proved gzip refused: the same batch is sent plain, so it is neither lost nor counted twice.
         var encodingRefused = result.HttpStatus == 415;
-        var unproven = result.HttpStatus == 400 && Volatile.Read(ref _autoState) == AutoProbing;
+        var unproven = result.HttpStatus == 400 && Volatile.Read(ref _autoState) != AutoConfirmed;
         if (!encodingRefused && !unproven)
         {
             return result;

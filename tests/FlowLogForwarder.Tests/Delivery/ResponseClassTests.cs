@@ -50,7 +50,7 @@ public sealed class ResponseClassTests
             $"HTTP/1.1 {statusOfNext} Whatever\r\nContent-Length: 7\r\nLocation: http://127.0.0.2:9/elsewhere\r\nRetry-After: 0\r\n\r\nanswer!", false));
         using var http = SigNozClient.CreateHttpClient();
         var time = new RecordingTimeProvider(TimeSpan.FromSeconds(17));
-        var client = new SigNozClient(http, new SigNozClientOptions { Endpoint = server.Endpoint, MaxAttempts = 2, AttemptTimeout = TimeSpan.FromSeconds(17) }, time);
+        var client = new SigNozClient(http, new SigNozClientOptions { Compression = BodyCompression.None, Endpoint = server.Endpoint, MaxAttempts = 2, AttemptTimeout = TimeSpan.FromSeconds(17) }, time);
 
         for (var status = 200; status <= 599; status++)
         {
@@ -82,7 +82,7 @@ public sealed class ResponseClassTests
         // A 1xx is informational: a client waits for the final answer, which this server never sends.
         await using var server = new RawHttpServer(_ => ($"HTTP/1.1 {status} Informational\r\n\r\n", true));
         using var http = SigNozClient.CreateHttpClient();
-        var client = new SigNozClient(http, new SigNozClientOptions { Endpoint = server.Endpoint, MaxAttempts = 1, AttemptTimeout = TimeSpan.FromSeconds(5) },
+        var client = new SigNozClient(http, new SigNozClientOptions { Compression = BodyCompression.None, Endpoint = server.Endpoint, MaxAttempts = 1, AttemptTimeout = TimeSpan.FromSeconds(5) },
             TimeProvider.System);
 
         var result = await client.SendAsync(Body, CancellationToken.None);
@@ -118,7 +118,7 @@ public sealed class ResponseClassTests
             endpoint = new Uri($"http://127.0.0.1:{((IPEndPoint)silent.LocalEndpoint).Port}/logs/json");
         }
         using var http = SigNozClient.CreateHttpClient();
-        var client = new SigNozClient(http, new SigNozClientOptions { Endpoint = endpoint, MaxAttempts = 2, AttemptTimeout = TimeSpan.FromMilliseconds(500) },
+        var client = new SigNozClient(http, new SigNozClientOptions { Compression = BodyCompression.None, Endpoint = endpoint, MaxAttempts = 2, AttemptTimeout = TimeSpan.FromMilliseconds(500) },
             new RecordingTimeProvider(TimeSpan.FromMilliseconds(500)));
 
         var result = await client.SendAsync(Body, CancellationToken.None);

@@ -24,6 +24,7 @@ public sealed class SigNozClientTests : IAsyncLifetime
 
     private SigNozClient Client(string? key = Key, int maxAttempts = 6) => new(_http, new SigNozClientOptions
     {
+        Compression = BodyCompression.None, // plain bodies: these tests read what the receiver got
         Endpoint = _server.Endpoint,
         IngestionKey = key,
         MaxAttempts = maxAttempts,
@@ -37,7 +38,7 @@ public sealed class SigNozClientTests : IAsyncLifetime
     {
         var result = await Client().SendAsync(Body, CancellationToken.None);
 
-        Assert.Equal(new DeliveryResult(DeliveryStatus.Delivered, 1, 200, null), result);
+        Assert.Equal(new DeliveryResult(DeliveryStatus.Delivered, 1, 200, null) { WireBytes = Body.Length }, result);
         Assert.Equal(Key, _server.LastHeaders!["signoz-ingestion-key"]);
         Assert.Equal("application/json", _server.LastHeaders!.ContentType);
         Assert.Equal(Body, Assert.Single(_server.AcceptedBodies));
@@ -149,6 +150,7 @@ public sealed class SigNozClientTests : IAsyncLifetime
         listener.Stop();
         var client = new SigNozClient(_http, new SigNozClientOptions
         {
+            Compression = BodyCompression.None, // plain bodies: these tests read what the receiver got
             Endpoint = new Uri($"http://127.0.0.1:{port}/logs/json"),
             MaxAttempts = 2,
             AttemptTimeout = AttemptTimeout,
@@ -166,6 +168,7 @@ public sealed class SigNozClientTests : IAsyncLifetime
         using var cancel = new CancellationTokenSource();
         var slowClock = new SigNozClient(_http, new SigNozClientOptions
         {
+            Compression = BodyCompression.None, // plain bodies: these tests read what the receiver got
             Endpoint = _server.Endpoint,
             IngestionKey = Key,
             BaseDelay = TimeSpan.FromMinutes(1),
@@ -209,7 +212,7 @@ public sealed class SigNozClientTests : IAsyncLifetime
         await using var elsewhere = await LoopbackSigNozServer.StartAsync();
         _server.Enqueue(new ServerFault.Redirect(307, elsewhere.Endpoint));
         using var following = SigNozClient.CreateHttpClient(new SocketsHttpHandler { AllowAutoRedirect = true });
-        var client = new SigNozClient(following, new SigNozClientOptions { Endpoint = _server.Endpoint, MaxAttempts = 1 }, _time);
+        var client = new SigNozClient(following, new SigNozClientOptions { Compression = BodyCompression.None, Endpoint = _server.Endpoint, MaxAttempts = 1 }, _time);
 
         var result = await client.SendAsync(Body, CancellationToken.None);
 
@@ -261,6 +264,7 @@ public sealed class SigNozClientTests : IAsyncLifetime
         _server.Enqueue(new ServerFault.StalledBody(400, TimeSpan.FromSeconds(30)));
         var client = new SigNozClient(_http, new SigNozClientOptions
         {
+            Compression = BodyCompression.None, // plain bodies: these tests read what the receiver got
             Endpoint = _server.Endpoint,
             IngestionKey = Key,
             MaxAttempts = 1,

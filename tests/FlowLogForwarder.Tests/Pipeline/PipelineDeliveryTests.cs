@@ -28,6 +28,7 @@ public sealed class PipelineDeliveryTests : IAsyncLifetime
     {
         var client = new SigNozClient(_http, new SigNozClientOptions
         {
+            Compression = BodyCompression.None, // plain bodies: these tests read what the receiver got
             Endpoint = _server.Endpoint,
             IngestionKey = "k",
             MaxAttempts = maxAttempts,

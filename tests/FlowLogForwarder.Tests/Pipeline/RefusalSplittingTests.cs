@@ -34,6 +34,7 @@ public sealed class RefusalSplittingTests(ITestOutputHelper output) : IAsyncLife
     {
         var client = new SigNozClient(_http, new SigNozClientOptions
         {
+            Compression = BodyCompression.None, // plain bodies: these tests read what the receiver got
             Endpoint = _server.Endpoint,
             IngestionKey = "k",
             MaxAttempts = maxAttempts,

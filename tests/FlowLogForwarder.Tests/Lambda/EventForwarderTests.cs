@@ -67,7 +67,7 @@ public sealed class EventForwarderTests : IAsyncLifetime
             .Callback<GetObjectRequest, CancellationToken>((r, _) => seen = r)
             .ReturnsAsync(() => new GetObjectResponse { ResponseStream = TestHelpers.Gzip(FlowLogGenerator.DefaultHeader + "\n" + FlowLogGenerator.Line(1) + "\n") });
 
-        var response = await Function().HandleAsync(Bytes(EventDecoderTests.S3Event(Key)), "req-1", Soon, CancellationToken.None);
+        var response = await Function().HandleAsync(Bytes(S3Events.ObjectCreated(Key)), "req-1", Soon, CancellationToken.None);
 
         Assert.Equal("""{"status":"ok"}""", Encoding.UTF8.GetString(response));
         Assert.Equal(1, _server.RecordsAccepted);
@@ -94,8 +94,8 @@ public sealed class EventForwarderTests : IAsyncLifetime
         {
             Records = new[]
             {
-                new { messageId = "ok-1", eventSource = "aws:sqs", body = EventDecoderTests.S3Event(goodKey) },
-                new { messageId = "missing-2", eventSource = "aws:sqs", body = EventDecoderTests.S3Event(missingKey) },
+                new { messageId = "ok-1", eventSource = "aws:sqs", body = S3Events.ObjectCreated(goodKey) },
+                new { messageId = "missing-2", eventSource = "aws:sqs", body = S3Events.ObjectCreated(missingKey) },
                 new { messageId = "garbage-3", eventSource = "aws:sqs", body = "{" },
             },
         });
@@ -112,7 +112,7 @@ public sealed class EventForwarderTests : IAsyncLifetime
     {
         ServeObject(Key, 10);
         _server.Enqueue(Enumerable.Repeat<ServerFault>(new ServerFault.Status(503), 5).ToArray());
-        var error = await Assert.ThrowsAsync<ForwardingFailedException>(() => Function(maxAttempts: 2).HandleAsync(Bytes(EventDecoderTests.S3Event(Key)), "req-1", Soon, CancellationToken.None));
+        var error = await Assert.ThrowsAsync<ForwardingFailedException>(() => Function(maxAttempts: 2).HandleAsync(Bytes(S3Events.ObjectCreated(Key)), "req-1", Soon, CancellationToken.None));
         Assert.Contains(Key, error.Message, StringComparison.Ordinal);
         Assert.Contains("RetriesExhausted", error.Message, StringComparison.Ordinal);
     }
@@ -120,7 +120,7 @@ public sealed class EventForwarderTests : IAsyncLifetime
     [Fact]
     public async Task Non_flow_log_objects_and_the_test_event_are_acknowledged_without_reading_S3()
     {
-        var response = await Function().HandleAsync(Bytes(EventDecoderTests.S3Event("AWSLogs/1/CloudTrail/x.json.gz", "logs/folder/")), "req-1", Soon, CancellationToken.None);
+        var response = await Function().HandleAsync(Bytes(S3Events.ObjectCreated("AWSLogs/1/CloudTrail/x.json.gz", "logs/folder/")), "req-1", Soon, CancellationToken.None);
         Assert.Equal("""{"status":"ok"}""", Encoding.UTF8.GetString(response));
         await Function().HandleAsync(Bytes("""{"Service":"Amazon S3","Event":"s3:TestEvent"}"""), "req-1", Soon, CancellationToken.None);
         _s3.VerifyNoOtherCalls();
@@ -133,7 +133,7 @@ public sealed class EventForwarderTests : IAsyncLifetime
     {
         ServeObject(Key, 10);
         await Assert.ThrowsAsync<ForwardingFailedException>(() =>
-            Function().HandleAsync(Bytes(EventDecoderTests.S3Event(Key)), "req-1", DateTimeOffset.UtcNow, CancellationToken.None));
+            Function().HandleAsync(Bytes(S3Events.ObjectCreated(Key)), "req-1", DateTimeOffset.UtcNow, CancellationToken.None));
         Assert.Equal(0, _server.RecordsAccepted);
     }
 }

@@ -10,7 +10,6 @@ using FlowLogForwarder.Handling;
 using FlowLogForwarder.Logging;
 using FlowLogForwarder.Pipeline;
 using FlowLogForwarder.Storage;
-using FlowLogForwarder.Tests.Lambda;
 using FlowLogForwarder.TestSupport;
 using Moq;
 
@@ -47,7 +46,7 @@ public sealed class BucketOwnerRefusalTests : IAsyncLifetime
             new JsonLog(_logs, TimeProvider.System), TimeProvider.System, "fn", progress: new S3ProgressTags(_s3.Object, "flowlog-forwarder-progress-aaaaaaaa", owners));
 
         // A direct event answers ok (no Lambda retry), and nothing was sent.
-        var response = await forwarder.HandleAsync(Encoding.UTF8.GetBytes(EventDecoderTests.S3Event(Key)), "req-1", DateTimeOffset.UtcNow.AddMinutes(5), CancellationToken.None);
+        var response = await forwarder.HandleAsync(Encoding.UTF8.GetBytes(S3Events.ObjectCreated(Key)), "req-1", DateTimeOffset.UtcNow.AddMinutes(5), CancellationToken.None);
 
         Assert.Equal("""{"status":"ok"}""", Encoding.UTF8.GetString(response));
         Assert.Equal(0, _server.Requests);

@@ -52,9 +52,8 @@ try
     var client = new SigNozClient(signozHttp, options.ClientOptions(key), time);
     var pipeline = new FlowLogPipeline(client, options.Pipeline, time);
     var s3 = S3ClientFactory.FromEnvironment(Environment.GetEnvironmentVariable);
-    function = new EventForwarder(pipeline, new S3ObjectOpener(s3, options.ExpectedBucketOwners), log, time,
-        Environment.GetEnvironmentVariable("AWS_LAMBDA_FUNCTION_NAME") ?? "flowlog-forwarder", options.AllowedBuckets, options.MaxObjectBytes,
-        options.Resume && options.ProgressTag is { } tagKey ? new S3ProgressTags(s3, tagKey, options.ExpectedBucketOwners) : null);
+    function = new EventForwarder(new ObjectForwarder(pipeline, s3, ForwardingPolicy.From(options), log, time), log, time,
+        Environment.GetEnvironmentVariable("AWS_LAMBDA_FUNCTION_NAME") ?? "flowlog-forwarder");
     log.Write("INFO", "initialised", ("config", options.ToString()));
 }
 catch (ConfigurationException ex)

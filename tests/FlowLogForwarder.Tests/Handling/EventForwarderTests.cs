@@ -5,13 +5,13 @@ using Amazon.S3.Model;
 using FlowLogForwarder.Delivery;
 using FlowLogForwarder.Handling;
 using FlowLogForwarder.Logging;
-using FlowLogForwarder.Storage;
 using FlowLogForwarder.Pipeline;
 using FlowLogForwarder.TestSupport;
 using FlowLogForwarder.Tests.Delivery;
+using Microsoft.Extensions.Time.Testing;
 using Moq;
 
-namespace FlowLogForwarder.Tests.Lambda;
+namespace FlowLogForwarder.Tests.Handling;
 
 /// <summary>The handler with a real pipeline and loopback endpoint; only the S3 client (a true seam) is mocked.</summary>
 #pragma warning disable CA1001 // disposed in DisposeAsync, which xunit calls
@@ -34,14 +34,31 @@ public sealed class EventForwarderTests : IAsyncLifetime
         await _server.DisposeAsync();
     }
 
-    private EventForwarder Function(int maxAttempts = 3)
+    // The handler's clock is `clock` (the system's unless a test drives it); delivery keeps its own.
+    private EventForwarder Function(int maxAttempts = 3, TimeProvider? clock = null)
     {
+        clock ??= TimeProvider.System;
         var client = new SigNozClient(_http, new SigNozClientOptions
         {
             Endpoint = _server.Endpoint, IngestionKey = "k", MaxAttempts = maxAttempts, AttemptTimeout = AttemptTimeout,
         }, new RecordingTimeProvider(AttemptTimeout));
         var pipeline = new FlowLogPipeline(client, new PipelineOptions(), TimeProvider.System);
-        return new EventForwarder(pipeline, new S3ObjectOpener(_s3.Object), new JsonLog(_logs, TimeProvider.System), TimeProvider.System, "fn");
+        var log = new JsonLog(_logs, clock);
+        return new EventForwarder(new ObjectForwarder(pipeline, _s3.Object, new ForwardingPolicy(), log, clock), log, clock, "fn");
+    }
+
+    // S3 answers only when the token is cancelled, as a read that outlives the invocation would.
+    private TaskCompletionSource ServeObjectThatNeverArrives()
+    {
+        var asked = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _s3.Setup(s => s.GetObjectAsync(It.IsAny<GetObjectRequest>(), It.IsAny<CancellationToken>()))
+            .Returns(async (GetObjectRequest _, CancellationToken token) =>
+            {
+                asked.TrySetResult();
+                await Task.Delay(Timeout.Infinite, token);
+                return new GetObjectResponse();
+            });
+        return asked;
     }
 
     private void ServeObject(string key, int records)
@@ -135,5 +152,39 @@ public sealed class EventForwarderTests : IAsyncLifetime
         await Assert.ThrowsAsync<ForwardingFailedException>(() =>
             Function().HandleAsync(Bytes(S3Events.ObjectCreated(Key)), "req-1", DateTimeOffset.UtcNow, CancellationToken.None));
         Assert.Equal(0, _server.RecordsAccepted);
+    }
+
+    [Fact]
+    public async Task The_deadline_runs_on_the_injected_clock()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var asked = ServeObjectThatNeverArrives();
+        var handling = Function(clock: clock).HandleAsync(Bytes(S3Events.ObjectCreated(Key)), "req-1", clock.GetUtcNow().AddMinutes(10), CancellationToken.None);
+        await asked.Task.WaitAsync(TimeSpan.FromSeconds(10));
+
+        clock.Advance(TimeSpan.FromMinutes(10) - EventForwarder.DeadlineReserve - TimeSpan.FromSeconds(1));
+        await Task.Delay(200);
+        Assert.False(handling.IsCompleted, "the work stopped before the deadline less its reserve");
+
+        clock.Advance(TimeSpan.FromSeconds(1));
+        var error = await Assert.ThrowsAsync<ForwardingFailedException>(() => handling.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Contains(Key, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Without_a_deadline_only_the_callers_token_stops_the_work()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var asked = ServeObjectThatNeverArrives();
+        using var stop = new CancellationTokenSource();
+        var handling = Function(clock: clock).HandleAsync(Bytes(S3Events.ObjectCreated(Key)), "req-1", deadline: null, stop.Token);
+        await asked.Task.WaitAsync(TimeSpan.FromSeconds(10));
+
+        clock.Advance(TimeSpan.FromDays(400));
+        await Task.Delay(200);
+        Assert.False(handling.IsCompleted, "a replay without a deadline stopped on its own");
+
+        await stop.CancelAsync();
+        await Assert.ThrowsAsync<ForwardingFailedException>(() => handling.WaitAsync(TimeSpan.FromSeconds(10)));
     }
 }

@@ -82,7 +82,7 @@ internal sealed class Replayer(ForwarderOptions options, TextWriter output)
     {
         try
         {
-            var response = await forwarder.HandleAsync(payload, name, DateTimeOffset.MaxValue, cancellationToken);
+            var response = await forwarder.HandleAsync(payload, name, deadline: null, cancellationToken);
             // An SQS batch event answers with the messages that failed; any is a failure of the replayed event.
             using var answer = System.Text.Json.JsonDocument.Parse(response);
             return !answer.RootElement.TryGetProperty("batchItemFailures", out var failures) || failures.GetArrayLength() == 0;
@@ -98,9 +98,9 @@ internal sealed class Replayer(ForwarderOptions options, TextWriter output)
     {
         var client = new SigNozClient(http, options.ClientOptions(options.IngestionKey), TimeProvider.System);
         var pipeline = new FlowLogPipeline(client, options.Pipeline, TimeProvider.System);
-        return new EventForwarder(pipeline, new S3ObjectOpener(s3, options.ExpectedBucketOwners), new JsonLog(output, TimeProvider.System), TimeProvider.System,
-            "flowlog-forward-replay", options.AllowedBuckets, options.MaxObjectBytes,
-            options.Resume && options.ProgressTag is { } tagKey ? new S3ProgressTags(s3, tagKey, options.ExpectedBucketOwners) : null);
+        var log = new JsonLog(output, TimeProvider.System);
+        return new EventForwarder(new ObjectForwarder(pipeline, s3, ForwardingPolicy.From(options), log, TimeProvider.System), log, TimeProvider.System,
+            "flowlog-forward-replay");
     }
 
     private static AmazonSQSClient CreateSqs()

@@ -110,7 +110,7 @@ public sealed class BootstrapEndToEndTests(MotoFixture aws, ITestOutputHelper ou
 
         await runtime.FirstNextRequest.WaitAsync(Timeout);
         output.WriteLine($"bootstrap start to first /next: {bootstrap.SinceStart.ElapsedMilliseconds} ms (SSM read included)");
-        var outcome = await runtime.InvokeAsync(TestEvents.S3ObjectCreated(bucket, key), Timeout);
+        var outcome = await runtime.InvokeAsync(S3Events.ObjectCreatedIn(bucket, key), Timeout);
 
         output.WriteLine(bootstrap.Output);
         Assert.False(outcome.IsError, outcome.Body);
@@ -132,7 +132,7 @@ public sealed class BootstrapEndToEndTests(MotoFixture aws, ITestOutputHelper ou
         await using var runtime = await RuntimeApiEmulator.StartAsync();
         await using var bootstrap = BootstrapProcess.Start(Environment(runtime, signoz, await KeyParameterAsync()));
 
-        var outcome = await runtime.InvokeAsync(TestEvents.S3ObjectCreated(bucket, key), Timeout);
+        var outcome = await runtime.InvokeAsync(S3Events.ObjectCreatedIn(bucket, key), Timeout);
 
         output.WriteLine(bootstrap.Output);
         Assert.True(outcome.IsError);
@@ -160,8 +160,8 @@ public sealed class BootstrapEndToEndTests(MotoFixture aws, ITestOutputHelper ou
         {
             Records = new[]
             {
-                new { messageId = "0f6c5b4a-good", eventSource = "aws:sqs", body = TestEvents.S3ObjectCreated(bucket, good) },
-                new { messageId = "9e8d7c6b-missing", eventSource = "aws:sqs", body = TestEvents.S3ObjectCreated(bucket, FlowKey("", "fl-does-not-exist")) },
+                new { messageId = "0f6c5b4a-good", eventSource = "aws:sqs", body = S3Events.ObjectCreatedIn(bucket, good) },
+                new { messageId = "9e8d7c6b-missing", eventSource = "aws:sqs", body = S3Events.ObjectCreatedIn(bucket, FlowKey("", "fl-does-not-exist")) },
             },
         });
 

@@ -31,7 +31,7 @@ public sealed class BootstrapMemoryTests(MotoFixture aws, ITestOutputHelper outp
         await using var signoz = await LoopbackSigNozServer.StartAsync(keepBodies: false);
         await using var runtime = await RuntimeApiEmulator.StartAsync();
         await using var bootstrap = BootstrapProcess.Start(aws.BootstrapEnvironment(runtime, signoz.Endpoint));
-        var evt = TestEvents.S3ObjectCreated(bucket, key);
+        var evt = S3Events.ObjectCreatedIn(bucket, key);
         var outcome = await runtime.InvokeAsync(evt, TimeSpan.FromMinutes(5));
         Assert.False(outcome.IsError, outcome.Body + bootstrap.Output);
         Assert.Equal(records, signoz.RecordsAccepted);

@@ -30,7 +30,7 @@ public sealed class BootstrapResumeTests(MotoFixture aws, ITestOutputHelper outp
         environment["FLOWLOG_BATCH_MAX_RECORDS"] = "1000";
         environment["FLOWLOG_MAX_IN_FLIGHT"] = "1";
         await using var bootstrap = BootstrapProcess.Start(environment);
-        var evt = TestEvents.S3ObjectCreated(bucket, Key);
+        var evt = S3Events.ObjectCreatedIn(bucket, Key);
 
         // Three batches of 1,000 get through, then the endpoint fails past every retry.
         var first = await RunWithFaultsAfterAsync(signoz, runtime, evt, okBatches: 3);

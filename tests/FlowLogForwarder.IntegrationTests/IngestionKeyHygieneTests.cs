@@ -42,7 +42,7 @@ public sealed class IngestionKeyHygieneTests(MotoFixture aws, ITestOutputHelper 
         environment["SIGNOZ_MAX_ATTEMPTS"] = "1";
         await using var bootstrap = BootstrapProcess.Start(environment);
 
-        var outcome = await runtime.InvokeAsync(TestEvents.S3ObjectCreated(bucket, Key), Timeout);
+        var outcome = await runtime.InvokeAsync(S3Events.ObjectCreatedIn(bucket, Key), Timeout);
 
         output.WriteLine(bootstrap.Output);
         Assert.False(outcome.IsError, outcome.Body);

@@ -53,8 +53,8 @@ public sealed class ReplayTests(MotoFixture aws, ITestOutputHelper output) : ICl
             QueueName = "failures-" + Guid.NewGuid().ToString("N")[..8],
             Attributes = new Dictionary<string, string> { ["VisibilityTimeout"] = "60" },
         })).QueueUrl;
-        await sqs.SendMessageAsync(queueUrl, DestinationRecord(TestEvents.S3ObjectCreated(bucket, Key("fl-replay"))));
-        await sqs.SendMessageAsync(queueUrl, DestinationRecord(TestEvents.S3ObjectCreated(bucket, Key("fl-gone"))));
+        await sqs.SendMessageAsync(queueUrl, DestinationRecord(S3Events.ObjectCreatedIn(bucket, Key("fl-replay"))));
+        await sqs.SendMessageAsync(queueUrl, DestinationRecord(S3Events.ObjectCreatedIn(bucket, Key("fl-gone"))));
         await using var signoz = await LoopbackSigNozServer.StartAsync();
 
         var (exit, stdout, stderr) = await CliProcess.RunAsync(["replay", "--queue-url", queueUrl, "--max-messages", "10"], Env(signoz));
@@ -72,7 +72,7 @@ public sealed class ReplayTests(MotoFixture aws, ITestOutputHelper output) : ICl
     {
         var bucket = await BucketWithObjectAsync("fl-file", 500);
         var file = Path.Combine(Path.GetTempPath(), $"event-{Guid.NewGuid():N}.json");
-        await File.WriteAllTextAsync(file, TestEvents.S3ObjectCreated(bucket, Key("fl-file")));
+        await File.WriteAllTextAsync(file, S3Events.ObjectCreatedIn(bucket, Key("fl-file")));
         await using var signoz = await LoopbackSigNozServer.StartAsync();
         try
         {

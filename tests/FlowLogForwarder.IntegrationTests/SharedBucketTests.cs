@@ -65,7 +65,7 @@ public sealed class SharedBucketTests(MotoFixture aws, ITestOutputHelper output)
     public async Task Two_destinations_reading_one_object_each_get_every_record_and_never_skip_on_the_other_s_progress()
     {
         var bucket = await BucketWithObjectAsync("shared-");
-        var evt = TestEvents.S3ObjectCreated(bucket, Key);
+        var evt = S3Events.ObjectCreatedIn(bucket, Key);
         await using var a = await DeployAsync();
         await using var b = await DeployAsync();
         var tagA = ProgressTagKey.ForEndpoint(a.SigNoz.Endpoint);
@@ -113,7 +113,7 @@ public sealed class SharedBucketTests(MotoFixture aws, ITestOutputHelper output)
         });
         await using var deployment = await DeployAsync();
 
-        var outcome = await deployment.Runtime.InvokeAsync(TestEvents.S3ObjectCreated(bucket, Key), Timeout);
+        var outcome = await deployment.Runtime.InvokeAsync(S3Events.ObjectCreatedIn(bucket, Key), Timeout);
 
         Assert.False(outcome.IsError, outcome.Body);
         Assert.Equal(Records, deployment.Delivered.Length);
@@ -136,7 +136,7 @@ public sealed class SharedBucketTests(MotoFixture aws, ITestOutputHelper output)
             e["FLOWLOG_EXPECTED_BUCKET_OWNER"] = "111122223333";
         });
 
-        var good = await deployment.Runtime.InvokeAsync(TestEvents.S3ObjectCreated(own, Key), Timeout);
+        var good = await deployment.Runtime.InvokeAsync(S3Events.ObjectCreatedIn(own, Key), Timeout);
         Assert.False(good.IsError, good.Body);
         Assert.Equal(Records, deployment.Delivered.Length);
         var ownCalls = proxy.Calls.Where(c => c.Bucket == own).ToList();
@@ -145,7 +145,7 @@ public sealed class SharedBucketTests(MotoFixture aws, ITestOutputHelper output)
         Assert.Contains(ownCalls, c => c.Method == "PUT" && c.PathAndQuery.EndsWith("?tagging", StringComparison.Ordinal)); // PutObjectTagging
         Assert.All(ownCalls, c => Assert.Equal("111122223333", c.ExpectedBucketOwner));
 
-        var refused = await deployment.Runtime.InvokeAsync(TestEvents.S3ObjectCreated(foreign, Key), Timeout);
+        var refused = await deployment.Runtime.InvokeAsync(S3Events.ObjectCreatedIn(foreign, Key), Timeout);
         output.WriteLine(deployment.Bootstrap.Output);
         Assert.False(refused.IsError, refused.Body); // not retried: a retry would meet the same owner
         Assert.Equal(Records, deployment.Delivered.Length); // nothing of the foreign object sent
@@ -164,7 +164,7 @@ public sealed class SharedBucketTests(MotoFixture aws, ITestOutputHelper output)
         await using var proxy = await S3OwnerConditionProxy.StartAsync(aws.Moto.Endpoint, new Dictionary<string, string>());
         await using var deployment = await DeployAsync(e => e["FLOWLOG_S3_SERVICE_URL"] = proxy.Endpoint);
 
-        Assert.False((await deployment.Runtime.InvokeAsync(TestEvents.S3ObjectCreated(bucket, Key), Timeout)).IsError);
+        Assert.False((await deployment.Runtime.InvokeAsync(S3Events.ObjectCreatedIn(bucket, Key), Timeout)).IsError);
 
         Assert.NotEmpty(proxy.Calls);
         Assert.All(proxy.Calls, c => Assert.Null(c.ExpectedBucketOwner));

@@ -3,14 +3,20 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 
-namespace FlowLogForwarder.Lambda.Runtime;
+namespace FlowLogForwarder.Runtime;
 
 /// <summary>
 /// The Lambda Runtime API (2018-06-01) for a custom runtime: fetch the next invocation, post its response or error,
-/// or report an initialisation error. Mirrors what Amazon.Lambda.RuntimeSupport does, which is not available here.
+/// or report an initialisation error. Mirrors Amazon.Lambda.RuntimeSupport's RuntimeApiClient, which is not available here.
 /// </summary>
-public sealed class RuntimeApiClient(HttpClient http, string runtimeApi)
+/// <param name="http">Sends to the Runtime API; it must have no timeout, since /next waits until an event arrives.</param>
+/// <param name="runtimeApi">The host and port in <c>AWS_LAMBDA_RUNTIME_API</c>.</param>
+/// <param name="time">The clock for the fallback deadline when Lambda sends none.</param>
+public sealed class RuntimeApiClient(HttpClient http, string runtimeApi, TimeProvider time)
 {
+    // Lambda's longest timeout: the deadline of an invocation whose header is missing.
+    private static readonly TimeSpan LongestInvocation = TimeSpan.FromMinutes(15);
+
     private static readonly MediaTypeHeaderValue ErrorContentType = new("application/vnd.aws.lambda.error+json");
     private readonly Uri _base = new($"http://{runtimeApi}/2018-06-01/");
 
@@ -23,7 +29,7 @@ public sealed class RuntimeApiClient(HttpClient http, string runtimeApi)
         var requestId = Header(response, "Lambda-Runtime-Aws-Request-Id") ?? throw new InvalidOperationException("the Runtime API sent no request id");
         var deadline = long.TryParse(Header(response, "Lambda-Runtime-Deadline-Ms"), NumberStyles.None, CultureInfo.InvariantCulture, out var ms)
             ? DateTimeOffset.FromUnixTimeMilliseconds(ms)
-            : DateTimeOffset.UtcNow.AddMinutes(15);
+            : time.GetUtcNow() + LongestInvocation;
         var body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
         return new LambdaInvocation(requestId, deadline, Header(response, "Lambda-Runtime-Invoked-Function-Arn"),
             Header(response, "Lambda-Runtime-Trace-Id"), body);

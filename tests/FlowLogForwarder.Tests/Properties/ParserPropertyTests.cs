@@ -125,7 +125,7 @@ public class ParserPropertyTests
     [Fact]
     public void The_event_decoder_either_decodes_or_says_why_for_any_bytes()
     {
-        var sample = Encoding.UTF8.GetBytes(Lambda.EventDecoderTests.S3Event("AWSLogs/1/vpcflowlogs/x.log.gz"));
+        var sample = Encoding.UTF8.GetBytes(S3Events.ObjectCreated("AWSLogs/1/vpcflowlogs/x.log.gz"));
         var mutated = Gen.Int[0, sample.Length - 1].Select(Gen.Byte).Array[1, 8]
             .Select(edits =>
             {

@@ -9,8 +9,6 @@ using FlowLogForwarder.Delivery;
 using FlowLogForwarder.Handling;
 using FlowLogForwarder.Logging;
 using FlowLogForwarder.Pipeline;
-using FlowLogForwarder.Storage;
-using FlowLogForwarder.Tests.Lambda;
 using FlowLogForwarder.TestSupport;
 using Moq;
 
@@ -43,11 +41,13 @@ public sealed class BucketOwnerRefusalTests : IAsyncLifetime
         var client = new SigNozClient(http, new SigNozClientOptions { Endpoint = _server.Endpoint, IngestionKey = "k", MaxAttempts = 1, AttemptTimeout = TimeSpan.FromSeconds(5) },
             TimeProvider.System);
         var owners = ExpectedBucketOwners.Parse("111122223333", "FLOWLOG_EXPECTED_BUCKET_OWNER");
-        var forwarder = new EventForwarder(new FlowLogPipeline(client, new PipelineOptions(), TimeProvider.System), new S3ObjectOpener(_s3.Object, owners),
-            new JsonLog(_logs, TimeProvider.System), TimeProvider.System, "fn", progress: new S3ProgressTags(_s3.Object, "flowlog-forwarder-progress-aaaaaaaa", owners));
+        var log = new JsonLog(_logs, TimeProvider.System);
+        var policy = new ForwardingPolicy { ProgressTag = "flowlog-forwarder-progress-aaaaaaaa", ExpectedBucketOwners = owners };
+        var forwarder = new EventForwarder(new ObjectForwarder(new FlowLogPipeline(client, new PipelineOptions(), TimeProvider.System), _s3.Object, policy, log,
+            TimeProvider.System), log, TimeProvider.System, "fn");
 
         // A direct event answers ok (no Lambda retry), and nothing was sent.
-        var response = await forwarder.HandleAsync(Encoding.UTF8.GetBytes(EventDecoderTests.S3Event(Key)), "req-1", DateTimeOffset.UtcNow.AddMinutes(5), CancellationToken.None);
+        var response = await forwarder.HandleAsync(Encoding.UTF8.GetBytes(S3Events.ObjectCreated(Key)), "req-1", DateTimeOffset.UtcNow.AddMinutes(5), CancellationToken.None);
 
         Assert.Equal("""{"status":"ok"}""", Encoding.UTF8.GetString(response));
         Assert.Equal(0, _server.Requests);

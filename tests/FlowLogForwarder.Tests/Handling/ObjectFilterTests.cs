@@ -1,7 +1,7 @@
 using FlowLogForwarder.Events;
 using FlowLogForwarder.Handling;
 
-namespace FlowLogForwarder.Tests.Lambda;
+namespace FlowLogForwarder.Tests.Handling;
 
 public class ObjectFilterTests
 {
@@ -13,7 +13,7 @@ public class ObjectFilterTests
     [InlineData("AWSLogs/1/CloudTrail/us-east-1/x.json.gz", 10L, "not a VPC flow log key")]
     public void Only_flow_log_objects_are_forwarded(string key, long size, string? reason)
     {
-        var skip = ObjectFilter.SkipReason(new ObjectReference("b", key, size, null, null, null), new HashSet<string>(), 5L << 30);
+        var skip = ObjectFilter.SkipReason(new ObjectReference("b", key, size, null, null, null), new ForwardingPolicy { MaxObjectBytes = 5L << 30 });
         if (reason is null)
         {
             Assert.Null(skip);
@@ -27,10 +27,10 @@ public class ObjectFilterTests
     [Fact]
     public void Buckets_outside_the_allow_list_are_skipped()
     {
-        var allowed = new HashSet<string> { "flow-logs-a" };
+        var allowed = new ForwardingPolicy { AllowedBuckets = new HashSet<string> { "flow-logs-a" } };
         const string Key = "AWSLogs/1/vpcflowlogs/us-east-1/x.log.gz";
-        Assert.Null(ObjectFilter.SkipReason(new ObjectReference("flow-logs-a", Key, 10, null, null, null), allowed, long.MaxValue));
-        Assert.Contains("not in FLOWLOG_ALLOWED_BUCKETS", ObjectFilter.SkipReason(new ObjectReference("other", Key, 10, null, null, null), allowed, long.MaxValue),
+        Assert.Null(ObjectFilter.SkipReason(new ObjectReference("flow-logs-a", Key, 10, null, null, null), allowed));
+        Assert.Contains("not in FLOWLOG_ALLOWED_BUCKETS", ObjectFilter.SkipReason(new ObjectReference("other", Key, 10, null, null, null), allowed),
             StringComparison.Ordinal);
     }
 
@@ -38,7 +38,7 @@ public class ObjectFilterTests
     public void Objects_over_the_size_limit_are_skipped_by_the_event_size_alone()
     {
         const string Key = "AWSLogs/1/vpcflowlogs/us-east-1/x.log.gz";
-        var reason = ObjectFilter.SkipReason(new ObjectReference("b", Key, 6L << 30, null, null, null), new HashSet<string>(), 5L << 30);
+        var reason = ObjectFilter.SkipReason(new ObjectReference("b", Key, 6L << 30, null, null, null), new ForwardingPolicy { MaxObjectBytes = 5L << 30 });
         Assert.Contains("over FLOWLOG_MAX_OBJECT_BYTES", reason, StringComparison.Ordinal);
     }
 }

@@ -5,13 +5,13 @@ using Amazon.S3.Model;
 using FlowLogForwarder.Delivery;
 using FlowLogForwarder.Handling;
 using FlowLogForwarder.Logging;
-using FlowLogForwarder.Storage;
 using FlowLogForwarder.Pipeline;
 using FlowLogForwarder.TestSupport;
 using FlowLogForwarder.Tests.Delivery;
+using Microsoft.Extensions.Time.Testing;
 using Moq;
 
-namespace FlowLogForwarder.Tests.Lambda;
+namespace FlowLogForwarder.Tests.Handling;
 
 /// <summary>The handler with a real pipeline and loopback endpoint; only the S3 client (a true seam) is mocked.</summary>
 #pragma warning disable CA1001 // disposed in DisposeAsync, which xunit calls
@@ -34,14 +34,31 @@ public sealed class EventForwarderTests : IAsyncLifetime
         await _server.DisposeAsync();
     }
 
-    private EventForwarder Function(int maxAttempts = 3)
+    // The handler's clock is `clock` (the system's unless a test drives it); delivery keeps its own.
+    private EventForwarder Function(int maxAttempts = 3, TimeProvider? clock = null)
     {
+        clock ??= TimeProvider.System;
         var client = new SigNozClient(_http, new SigNozClientOptions
         {
             Endpoint = _server.Endpoint, IngestionKey = "k", MaxAttempts = maxAttempts, AttemptTimeout = AttemptTimeout,
         }, new RecordingTimeProvider(AttemptTimeout));
         var pipeline = new FlowLogPipeline(client, new PipelineOptions(), TimeProvider.System);
-        return new EventForwarder(pipeline, new S3ObjectOpener(_s3.Object), new JsonLog(_logs, TimeProvider.System), TimeProvider.System, "fn");
+        var log = new JsonLog(_logs, clock);
+        return new EventForwarder(new ObjectForwarder(pipeline, _s3.Object, new ForwardingPolicy(), log, clock), log, clock, "fn");
+    }
+
+    // S3 answers only when the token is cancelled, as a read that outlives the invocation would.
+    private TaskCompletionSource ServeObjectThatNeverArrives()
+    {
+        var asked = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _s3.Setup(s => s.GetObjectAsync(It.IsAny<GetObjectRequest>(), It.IsAny<CancellationToken>()))
+            .Returns(async (GetObjectRequest _, CancellationToken token) =>
+            {
+                asked.TrySetResult();
+                await Task.Delay(Timeout.Infinite, token);
+                return new GetObjectResponse();
+            });
+        return asked;
     }
 
     private void ServeObject(string key, int records)
@@ -67,7 +84,7 @@ public sealed class EventForwarderTests : IAsyncLifetime
             .Callback<GetObjectRequest, CancellationToken>((r, _) => seen = r)
             .ReturnsAsync(() => new GetObjectResponse { ResponseStream = TestHelpers.Gzip(FlowLogGenerator.DefaultHeader + "\n" + FlowLogGenerator.Line(1) + "\n") });
 
-        var response = await Function().HandleAsync(Bytes(EventDecoderTests.S3Event(Key)), "req-1", Soon, CancellationToken.None);
+        var response = await Function().HandleAsync(Bytes(S3Events.ObjectCreated(Key)), "req-1", Soon, CancellationToken.None);
 
         Assert.Equal("""{"status":"ok"}""", Encoding.UTF8.GetString(response));
         Assert.Equal(1, _server.RecordsAccepted);
@@ -94,8 +111,8 @@ public sealed class EventForwarderTests : IAsyncLifetime
         {
             Records = new[]
             {
-                new { messageId = "ok-1", eventSource = "aws:sqs", body = EventDecoderTests.S3Event(goodKey) },
-                new { messageId = "missing-2", eventSource = "aws:sqs", body = EventDecoderTests.S3Event(missingKey) },
+                new { messageId = "ok-1", eventSource = "aws:sqs", body = S3Events.ObjectCreated(goodKey) },
+                new { messageId = "missing-2", eventSource = "aws:sqs", body = S3Events.ObjectCreated(missingKey) },
                 new { messageId = "garbage-3", eventSource = "aws:sqs", body = "{" },
             },
         });
@@ -112,7 +129,7 @@ public sealed class EventForwarderTests : IAsyncLifetime
     {
         ServeObject(Key, 10);
         _server.Enqueue(Enumerable.Repeat<ServerFault>(new ServerFault.Status(503), 5).ToArray());
-        var error = await Assert.ThrowsAsync<ForwardingFailedException>(() => Function(maxAttempts: 2).HandleAsync(Bytes(EventDecoderTests.S3Event(Key)), "req-1", Soon, CancellationToken.None));
+        var error = await Assert.ThrowsAsync<ForwardingFailedException>(() => Function(maxAttempts: 2).HandleAsync(Bytes(S3Events.ObjectCreated(Key)), "req-1", Soon, CancellationToken.None));
         Assert.Contains(Key, error.Message, StringComparison.Ordinal);
         Assert.Contains("RetriesExhausted", error.Message, StringComparison.Ordinal);
     }
@@ -120,7 +137,7 @@ public sealed class EventForwarderTests : IAsyncLifetime
     [Fact]
     public async Task Non_flow_log_objects_and_the_test_event_are_acknowledged_without_reading_S3()
     {
-        var response = await Function().HandleAsync(Bytes(EventDecoderTests.S3Event("AWSLogs/1/CloudTrail/x.json.gz", "logs/folder/")), "req-1", Soon, CancellationToken.None);
+        var response = await Function().HandleAsync(Bytes(S3Events.ObjectCreated("AWSLogs/1/CloudTrail/x.json.gz", "logs/folder/")), "req-1", Soon, CancellationToken.None);
         Assert.Equal("""{"status":"ok"}""", Encoding.UTF8.GetString(response));
         await Function().HandleAsync(Bytes("""{"Service":"Amazon S3","Event":"s3:TestEvent"}"""), "req-1", Soon, CancellationToken.None);
         _s3.VerifyNoOtherCalls();
@@ -133,7 +150,41 @@ public sealed class EventForwarderTests : IAsyncLifetime
     {
         ServeObject(Key, 10);
         await Assert.ThrowsAsync<ForwardingFailedException>(() =>
-            Function().HandleAsync(Bytes(EventDecoderTests.S3Event(Key)), "req-1", DateTimeOffset.UtcNow, CancellationToken.None));
+            Function().HandleAsync(Bytes(S3Events.ObjectCreated(Key)), "req-1", DateTimeOffset.UtcNow, CancellationToken.None));
         Assert.Equal(0, _server.RecordsAccepted);
+    }
+
+    [Fact]
+    public async Task The_deadline_runs_on_the_injected_clock()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var asked = ServeObjectThatNeverArrives();
+        var handling = Function(clock: clock).HandleAsync(Bytes(S3Events.ObjectCreated(Key)), "req-1", clock.GetUtcNow().AddMinutes(10), CancellationToken.None);
+        await asked.Task.WaitAsync(TimeSpan.FromSeconds(10));
+
+        clock.Advance(TimeSpan.FromMinutes(10) - EventForwarder.DeadlineReserve - TimeSpan.FromSeconds(1));
+        await Task.Delay(200);
+        Assert.False(handling.IsCompleted, "the work stopped before the deadline less its reserve");
+
+        clock.Advance(TimeSpan.FromSeconds(1));
+        var error = await Assert.ThrowsAsync<ForwardingFailedException>(() => handling.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Contains(Key, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Without_a_deadline_only_the_callers_token_stops_the_work()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var asked = ServeObjectThatNeverArrives();
+        using var stop = new CancellationTokenSource();
+        var handling = Function(clock: clock).HandleAsync(Bytes(S3Events.ObjectCreated(Key)), "req-1", deadline: null, stop.Token);
+        await asked.Task.WaitAsync(TimeSpan.FromSeconds(10));
+
+        clock.Advance(TimeSpan.FromDays(400));
+        await Task.Delay(200);
+        Assert.False(handling.IsCompleted, "a replay without a deadline stopped on its own");
+
+        await stop.CancelAsync();
+        await Assert.ThrowsAsync<ForwardingFailedException>(() => handling.WaitAsync(TimeSpan.FromSeconds(10)));
     }
 }

@@ -1,42 +1,24 @@
 using System.Text;
 using System.Text.Json;
 using FlowLogForwarder.Events;
+using FlowLogForwarder.TestSupport;
 
-namespace FlowLogForwarder.Tests.Lambda;
+namespace FlowLogForwarder.Tests.Events;
 
 public class EventDecoderTests
 {
     private const string FlowKey = "AWSLogs/123456789012/vpcflowlogs/us-east-1/2026/11/22/123456789012_vpcflowlogs_us-east-1_fl-1_20261122T1005Z_ab.log.gz";
-
-    internal static string S3Event(params string[] keys) => JsonSerializer.Serialize(new
-    {
-        Records = keys.Select(k => new
-        {
-            eventVersion = "2.1",
-            eventSource = "aws:s3",
-            awsRegion = "us-east-1",
-            eventTime = "2026-11-22T10:05:31.123Z",
-            eventName = "ObjectCreated:Put",
-            s3 = new
-            {
-                s3SchemaVersion = "1.0",
-                bucket = new { name = "flow-logs-bucket", arn = "arn:aws:s3:::flow-logs-bucket" },
-                @object = new { key = k, size = 1024, eTag = "0123456789abcdef0123456789abcdef", versionId = "v1", sequencer = "0055AED6DCD90281E5" },
-            },
-        }),
-    });
 
     private static DecodedEvent Decode(string json) => EventDecoder.Decode(Encoding.UTF8.GetBytes(json));
 
     [Fact]
     public void A_direct_S3_event_with_several_records_names_every_object()
     {
-        var decoded = Decode(S3Event(FlowKey, FlowKey.Replace("fl-1", "fl-2", StringComparison.Ordinal)));
+        var decoded = Decode(S3Events.ObjectCreated(FlowKey, FlowKey.Replace("fl-1", "fl-2", StringComparison.Ordinal)));
         Assert.Equal(EventSource.S3, decoded.Source);
         var objects = Assert.Single(decoded.Items).Objects;
         Assert.Equal(2, objects.Count);
-        Assert.Equal(new ObjectReference("flow-logs-bucket", FlowKey, 1024, "0123456789abcdef0123456789abcdef", "v1",
-            new DateTimeOffset(2026, 11, 22, 10, 5, 31, 123, TimeSpan.Zero)), objects[0]);
+        Assert.Equal(new ObjectReference(S3Events.Bucket, FlowKey, S3Events.Size, S3Events.ETag, S3Events.VersionId, S3Events.EventTime), objects[0]);
     }
 
     [Theory]
@@ -46,7 +28,7 @@ public class EventDecoderTests
     [InlineData("caf%C3%A9/x.log.gz", "café/x.log.gz")]
     public void S3_notification_keys_are_URL_decoded(string encoded, string key)
     {
-        Assert.Equal(key, Decode(S3Event(encoded)).Items[0].Objects[0].Key);
+        Assert.Equal(key, Decode(S3Events.ObjectCreated(encoded)).Items[0].Objects[0].Key);
     }
 
     [Fact]
@@ -60,7 +42,7 @@ public class EventDecoderTests
     [Fact]
     public void Deletions_in_an_S3_event_are_ignored()
     {
-        var json = S3Event(FlowKey).Replace("ObjectCreated:Put", "ObjectRemoved:Delete", StringComparison.Ordinal);
+        var json = S3Events.ObjectCreated(FlowKey).Replace("ObjectCreated:Put", "ObjectRemoved:Delete", StringComparison.Ordinal);
         Assert.Empty(Decode(json).Items[0].Objects);
     }
 
@@ -69,7 +51,7 @@ public class EventDecoderTests
     {
         var json = JsonSerializer.Serialize(new
         {
-            Records = new[] { new { EventSource = "aws:sns", EventVersion = "1.0", Sns = new { Type = "Notification", MessageId = "m", Message = S3Event("my+key/vpcflowlogs/a.log.gz") } } },
+            Records = new[] { new { EventSource = "aws:sns", EventVersion = "1.0", Sns = new { Type = "Notification", MessageId = "m", Message = S3Events.ObjectCreated("my+key/vpcflowlogs/a.log.gz") } } },
         });
         var decoded = Decode(json);
         Assert.Equal(EventSource.Sns, decoded.Source);
@@ -79,12 +61,12 @@ public class EventDecoderTests
     [Fact]
     public void SQS_messages_are_separate_work_items_with_raw_and_SNS_enveloped_bodies_and_errors_kept_per_message()
     {
-        var snsEnvelope = JsonSerializer.Serialize(new { Type = "Notification", MessageId = "n", TopicArn = "arn:aws:sns:us-east-1:123456789012:t", Message = S3Event(FlowKey) });
+        var snsEnvelope = JsonSerializer.Serialize(new { Type = "Notification", MessageId = "n", TopicArn = "arn:aws:sns:us-east-1:123456789012:t", Message = S3Events.ObjectCreated(FlowKey) });
         var json = JsonSerializer.Serialize(new
         {
             Records = new[]
             {
-                new { messageId = "raw-1", eventSource = "aws:sqs", body = S3Event(FlowKey) },
+                new { messageId = "raw-1", eventSource = "aws:sqs", body = S3Events.ObjectCreated(FlowKey) },
                 new { messageId = "sns-2", eventSource = "aws:sqs", body = snsEnvelope },
                 new { messageId = "bad-3", eventSource = "aws:sqs", body = "not json at all" },
                 new { messageId = "test-4", eventSource = "aws:sqs", body = """{"Service":"Amazon S3","Event":"s3:TestEvent"}""" },
@@ -131,7 +113,7 @@ public class EventDecoderTests
     public void A_Lambda_destination_record_from_the_failure_queue_yields_its_original_event()
     {
         var record = """{"version":"1.0","timestamp":"2026-11-22T10:07:00.000Z","requestContext":{"requestId":"e4b46cbf","functionArn":"arn:aws:lambda:us-east-1:123456789012:function:f","condition":"RetriesExhausted","approximateInvokeCount":3},"requestPayload":"""
-            + S3Event(FlowKey)
+            + S3Events.ObjectCreated(FlowKey)
             + ""","responseContext":{"statusCode":200,"functionError":"Unhandled"},"responsePayload":{"errorType":"ForwardingFailed"}}""";
         var decoded = Decode(record);
         Assert.Equal(EventSource.S3, decoded.Source);
@@ -141,7 +123,7 @@ public class EventDecoderTests
     [Fact]
     public void A_bare_SNS_envelope_is_unwrapped()
     {
-        var envelope = JsonSerializer.Serialize(new { Type = "Notification", MessageId = "m", Message = S3Event(FlowKey) });
+        var envelope = JsonSerializer.Serialize(new { Type = "Notification", MessageId = "m", Message = S3Events.ObjectCreated(FlowKey) });
         Assert.Equal(FlowKey, Decode(envelope).Items.Single().Objects.Single().Key);
     }
 }

@@ -1,6 +1,6 @@
 using FlowLogForwarder.Events;
 
-namespace FlowLogForwarder.Tests.Lambda;
+namespace FlowLogForwarder.Tests.Events;
 
 /// <summary>The events in tests/events (for sam local invoke -e) decode as the function will decode them.</summary>
 public class SampleEventTests

@@ -73,7 +73,7 @@ public sealed class BootstrapDeliveryBoundaryTests(MotoFixture aws, ITestOutputH
         await using var runtime = await RuntimeApiEmulator.StartAsync();
         await using var bootstrap = BootstrapProcess.Start(Environment(runtime, signoz));
 
-        var outcome = await runtime.InvokeAsync(TestEvents.S3ObjectCreated(bucket, key), Timeout);
+        var outcome = await runtime.InvokeAsync(S3Events.ObjectCreatedIn(bucket, key), Timeout);
 
         output.WriteLine(bootstrap.Output);
         Assert.True(outcome.IsError, $"the invocation answered ok: {outcome.Body}");
@@ -97,7 +97,7 @@ public sealed class BootstrapDeliveryBoundaryTests(MotoFixture aws, ITestOutputH
         await using var runtime = await RuntimeApiEmulator.StartAsync();
         await using var bootstrap = BootstrapProcess.Start(Environment(runtime, signoz));
 
-        var outcome = await runtime.InvokeAsync(TestEvents.S3ObjectCreated(bucket, key), Timeout);
+        var outcome = await runtime.InvokeAsync(S3Events.ObjectCreatedIn(bucket, key), Timeout);
 
         output.WriteLine(bootstrap.Output);
         output.WriteLine(outcome.Body);
@@ -120,7 +120,7 @@ public sealed class BootstrapDeliveryBoundaryTests(MotoFixture aws, ITestOutputH
         await using var runtime = await RuntimeApiEmulator.StartAsync();
         await using var bootstrap = BootstrapProcess.Start(Environment(runtime, signoz, ("SIGNOZ_MAX_ATTEMPTS", "1"), ("SIGNOZ_ATTEMPT_TIMEOUT_SECONDS", "20")));
 
-        var outcome = await runtime.InvokeAsync(TestEvents.S3ObjectCreated(bucket, key), Timeout);
+        var outcome = await runtime.InvokeAsync(S3Events.ObjectCreatedIn(bucket, key), Timeout);
 
         output.WriteLine(bootstrap.Output);
         Assert.True(outcome.IsError, outcome.Body);
@@ -148,7 +148,7 @@ public sealed class BootstrapDeliveryBoundaryTests(MotoFixture aws, ITestOutputH
         await using var runtime = await RuntimeApiEmulator.StartAsync();
         await using var bootstrap = BootstrapProcess.Start(Environment(runtime, signoz));
 
-        var outcome = await runtime.InvokeAsync(TestEvents.S3ObjectCreated(bucket, key), Timeout);
+        var outcome = await runtime.InvokeAsync(S3Events.ObjectCreatedIn(bucket, key), Timeout);
 
         output.WriteLine(bootstrap.Output);
         Assert.False(outcome.IsError, outcome.Body);
@@ -181,7 +181,7 @@ public sealed class BootstrapDeliveryBoundaryTests(MotoFixture aws, ITestOutputH
         output.WriteLine(bootstrap.Output);
         Assert.True(started == runtime.FirstNextRequest,
             $"the bootstrap did not start (exited: {bootstrap.HasExited}, init error: {runtime.InitError.IsCompleted}):\n{bootstrap.Output}");
-        var outcome = await runtime.InvokeAsync(TestEvents.S3ObjectCreated(bucket, key), Timeout);
+        var outcome = await runtime.InvokeAsync(S3Events.ObjectCreatedIn(bucket, key), Timeout);
 
         Assert.False(outcome.IsError, outcome.Body);
         Assert.Equal(40, signoz.RecordsAccepted);

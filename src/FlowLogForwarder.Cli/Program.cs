@@ -220,7 +220,7 @@ static async Task<int> BenchAsync(string[] args, CancellationToken cancellationT
 
 // The environment's settings, with the command line's --endpoint and --allow-http on top.
 static ForwarderOptions LoadSendingOptions(string? endpoint, bool allowHttp) => ForwarderOptions.Load(
-    name => allowHttp && name == ForwarderOptions.Variables.AllowHttp ? "true" : Environment.GetEnvironmentVariable(name), endpoint);
+    Environment.GetEnvironmentVariable, new ConfigurationOverrides { Endpoint = endpoint, AllowHttp = allowHttp });
 
 // A file that cannot be opened gets its own summary (Unreadable, with the reason), and the files after it are still sent.
 static async Task<ForwardingSummary> ForwardFileAsync(FlowLogPipeline pipeline, string path, CancellationToken cancellationToken)

@@ -1,4 +1,3 @@
-using Amazon;
 using Amazon.S3;
 using Amazon.SQS;
 using Amazon.SQS.Model;
@@ -24,7 +23,7 @@ internal sealed class Replayer(ForwarderOptions options, TextWriter output)
     public async Task<int> ReplayFilesAsync(IReadOnlyList<string> files, CancellationToken cancellationToken)
     {
         using var http = SigNozClient.CreateHttpClient();
-        using var s3 = S3ClientFactory.FromEnvironment(Environment.GetEnvironmentVariable);
+        using var s3 = S3ClientFactory.Create(options.Aws);
         var forwarder = CreateForwarder(http, s3);
         var failed = 0;
         foreach (var file in files)
@@ -41,7 +40,7 @@ internal sealed class Replayer(ForwarderOptions options, TextWriter output)
     public async Task<int> ReplayQueueAsync(string queueUrl, int maxMessages, bool keep, CancellationToken cancellationToken)
     {
         using var http = SigNozClient.CreateHttpClient();
-        using var s3 = S3ClientFactory.FromEnvironment(Environment.GetEnvironmentVariable);
+        using var s3 = S3ClientFactory.Create(options.Aws);
         using var sqs = CreateSqs();
         var forwarder = CreateForwarder(http, s3);
         int handled = 0, failed = 0;
@@ -96,24 +95,13 @@ internal sealed class Replayer(ForwarderOptions options, TextWriter output)
 
     private EventForwarder CreateForwarder(HttpClient http, IAmazonS3 s3)
     {
-        var client = new SigNozClient(http, options.ClientOptions(options.IngestionKey), TimeProvider.System);
+        var client = new SigNozClient(http, options.ClientOptions(options.IngestionKey,
+            warning => Console.Error.WriteLine($"flowlog-forward: warning: {warning}")), TimeProvider.System);
         var pipeline = new FlowLogPipeline(client, options.Pipeline, TimeProvider.System);
         var log = new JsonLog(output, TimeProvider.System);
         return new EventForwarder(new ObjectForwarder(pipeline, s3, ForwardingPolicy.From(options), log, TimeProvider.System), log, TimeProvider.System,
             "flowlog-forward-replay");
     }
 
-    private static AmazonSQSClient CreateSqs()
-    {
-        var config = new AmazonSQSConfig();
-        if (Environment.GetEnvironmentVariable("AWS_REGION") is { Length: > 0 } region)
-        {
-            config.RegionEndpoint = RegionEndpoint.GetBySystemName(region);
-        }
-        if (Environment.GetEnvironmentVariable(ForwarderOptions.Variables.SqsServiceUrl) is { Length: > 0 } url)
-        {
-            config.ServiceURL = url;
-        }
-        return new AmazonSQSClient(config);
-    }
+    private AmazonSQSClient CreateSqs() => new(options.Aws.Configure(new AmazonSQSConfig(), options.Aws.SqsServiceUrl));
 }

@@ -1,4 +1,3 @@
-using Amazon;
 using Amazon.SimpleSystemsManagement;
 using Amazon.SimpleSystemsManagement.Model;
 using FlowLogForwarder.Configuration;
@@ -24,11 +23,12 @@ internal static class ForwarderFunction
     {
         var options = ForwarderOptions.Load(environment);
         var key = options.IngestionKeyParameter is { } parameter
-            ? await ReadKeyParameterAsync(environment, parameter, cancellationToken).ConfigureAwait(false)
+            ? await ReadKeyParameterAsync(options.Aws, parameter, cancellationToken).ConfigureAwait(false)
             : options.IngestionKey;
         // Both clients live as long as the container: connections are reused across invocations.
-        var client = new SigNozClient(SigNozClient.CreateHttpClient(), options.ClientOptions(key), time);
-        var s3 = S3ClientFactory.FromEnvironment(environment);
+        var client = new SigNozClient(SigNozClient.CreateHttpClient(),
+            options.ClientOptions(key, warning => log.Write("WARN", "compression turned off", ("reason", warning))), time);
+        var s3 = S3ClientFactory.Create(options.Aws);
         var pipeline = new FlowLogPipeline(client, options.Pipeline, time);
         var forwarder = new EventForwarder(new ObjectForwarder(pipeline, s3, ForwardingPolicy.From(options), log, time), log, time,
             environment("AWS_LAMBDA_FUNCTION_NAME") ?? "flowlog-forwarder");
@@ -36,15 +36,9 @@ internal static class ForwarderFunction
         return (invocation, token) => forwarder.HandleAsync(invocation.Event, invocation.RequestId, invocation.Deadline, token);
     }
 
-    private static async Task<string> ReadKeyParameterAsync(Func<string, string?> environment, string parameter, CancellationToken cancellationToken)
+    private static async Task<string> ReadKeyParameterAsync(AwsOptions aws, string parameter, CancellationToken cancellationToken)
     {
-        var region = environment("AWS_REGION") ?? "us-east-1";
-        var config = new AmazonSimpleSystemsManagementConfig { RegionEndpoint = RegionEndpoint.GetBySystemName(region) };
-        if (environment(ForwarderOptions.Variables.SsmServiceUrl) is { Length: > 0 } ssmUrl)
-        {
-            config.ServiceURL = ssmUrl;
-        }
-        using var ssm = new AmazonSimpleSystemsManagementClient(config);
+        using var ssm = new AmazonSimpleSystemsManagementClient(aws.Configure(new AmazonSimpleSystemsManagementConfig(), aws.SsmServiceUrl));
         try
         {
             var response = await ssm.GetParameterAsync(new GetParameterRequest { Name = parameter, WithDecryption = true }, cancellationToken)

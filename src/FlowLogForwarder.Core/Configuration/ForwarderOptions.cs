@@ -1,4 +1,3 @@
-using System.Globalization;
 using FlowLogForwarder.Delivery;
 using FlowLogForwarder.Mapping;
 using FlowLogForwarder.Pipeline;
@@ -22,6 +21,7 @@ public sealed class ForwarderOptions
         public const string MaxAttempts = "SIGNOZ_MAX_ATTEMPTS";
         public const string AttemptTimeoutSeconds = "SIGNOZ_ATTEMPT_TIMEOUT_SECONDS";
         public const string AttributeNaming = "FLOWLOG_ATTRIBUTE_NAMING";
+        public const string Compression = "SIGNOZ_COMPRESSION";
         public const string ServiceName = "FLOWLOG_SERVICE_NAME";
         public const string BatchMaxBytes = "FLOWLOG_BATCH_MAX_BYTES";
         public const string BatchMaxRecords = "FLOWLOG_BATCH_MAX_RECORDS";
@@ -36,9 +36,6 @@ public sealed class ForwarderOptions
         public const string ProgressTag = "FLOWLOG_PROGRESS_TAG";
         public const string ExpectedBucketOwner = "FLOWLOG_EXPECTED_BUCKET_OWNER";
     }
-
-    /// <summary>SigNoz Cloud refuses requests of 16 MB or more; stay clear of it.</summary>
-    public const int BatchBytesCeiling = 15 * 1024 * 1024;
 
     private ForwarderOptions()
     {
@@ -81,16 +78,23 @@ public sealed class ForwarderOptions
     /// <summary>Time allowed for one HTTP attempt.</summary>
     public TimeSpan AttemptTimeout { get; private init; }
 
+    /// <summary>How request bodies are compressed.</summary>
+    public BodyCompression Compression { get; private init; }
+
+    /// <summary>The region and endpoints of every AWS client the forwarder makes (S3, SSM, SQS).</summary>
+    public required AwsOptions Aws { get; init; }
+
     /// <summary>Reads and validates every variable; throws <see cref="ConfigurationException"/> naming the first bad one.</summary>
     /// <param name="environment">Looks up a variable (e.g. <see cref="Environment.GetEnvironmentVariable(string)"/>).</param>
-    /// <param name="endpointOverride">An endpoint given on a command line, used instead of <c>SIGNOZ_ENDPOINT</c>.</param>
+    /// <param name="overrides">Settings given explicitly (the CLI's flags), applied over the environment's.</param>
     /// <param name="requireEndpoint">False for commands that send nothing.</param>
-    public static ForwarderOptions Load(Func<string, string?> environment, string? endpointOverride = null, bool requireEndpoint = true)
+    public static ForwarderOptions Load(Func<string, string?> environment, ConfigurationOverrides? overrides = null, bool requireEndpoint = true)
     {
         string? Get(string name) => environment(name) is { Length: > 0 } value ? value.Trim() : null;
 
-        var allowHttp = ParseBool(Variables.AllowHttp, Get(Variables.AllowHttp), false);
-        var endpointText = endpointOverride ?? Get(Variables.Endpoint);
+        // The variable is still parsed when the flag is given, so a typo in it fails the same way everywhere.
+        var allowHttp = ParseBool(Variables.AllowHttp, Get(Variables.AllowHttp), ForwarderDefaults.AllowHttp) | (overrides?.AllowHttp == true);
+        var endpointText = overrides?.Endpoint ?? Get(Variables.Endpoint);
         Uri? endpoint = null;
         if (endpointText is null)
         {
@@ -118,7 +122,8 @@ public sealed class ForwarderOptions
 
         var naming = Get(Variables.AttributeNaming)?.ToLowerInvariant() switch
         {
-            null or "otel" or "opentelemetry" => AttributeNaming.OpenTelemetry,
+            null => ForwarderDefaults.Naming,
+            "otel" or "opentelemetry" => AttributeNaming.OpenTelemetry,
             "aws" => AttributeNaming.Aws,
             var other => throw new ConfigurationException(Variables.AttributeNaming, $"'{other}' is not 'otel' or 'aws'"),
         };
@@ -126,11 +131,11 @@ public sealed class ForwarderOptions
         var pipeline = new PipelineOptions
         {
             Naming = naming,
-            ServiceName = Get(Variables.ServiceName) ?? "vpc-flow-logs",
-            MaxBatchBytes = ParseInt(Variables.BatchMaxBytes, Get(Variables.BatchMaxBytes), 1024 * 1024, 1024, BatchBytesCeiling),
-            MaxBatchRecords = ParseInt(Variables.BatchMaxRecords, Get(Variables.BatchMaxRecords), 10_000, 1, 1_000_000),
-            MaxInFlightBatches = ParseInt(Variables.MaxInFlight, Get(Variables.MaxInFlight), 4, 1, 64),
-            MaxLineBytes = ParseInt(Variables.MaxLineBytes, Get(Variables.MaxLineBytes), 64 * 1024, 1024, 1024 * 1024),
+            ServiceName = Get(Variables.ServiceName) ?? ForwarderDefaults.ServiceName,
+            MaxBatchBytes = ForwarderDefaults.BatchMaxBytes.Parse(Get(Variables.BatchMaxBytes)),
+            MaxBatchRecords = ForwarderDefaults.BatchMaxRecords.Parse(Get(Variables.BatchMaxRecords)),
+            MaxInFlightBatches = ForwarderDefaults.MaxInFlight.Parse(Get(Variables.MaxInFlight)),
+            MaxLineBytes = ForwarderDefaults.MaxLineBytes.Parse(Get(Variables.MaxLineBytes)),
         };
 
         return new ForwarderOptions
@@ -145,27 +150,40 @@ public sealed class ForwarderOptions
                 .ToHashSet(StringComparer.Ordinal),
             ProgressTag = ParseProgressTag(Get(Variables.ProgressTag), endpoint),
             ExpectedBucketOwners = ExpectedBucketOwners.Parse(Get(Variables.ExpectedBucketOwner), Variables.ExpectedBucketOwner),
-            Resume = ParseBool(Variables.Resume, Get(Variables.Resume), true),
-            MaxObjectBytes = ParseLong(Variables.MaxObjectBytes, Get(Variables.MaxObjectBytes), 5L * 1024 * 1024 * 1024, 1, long.MaxValue),
-            MaxAttempts = ParseInt(Variables.MaxAttempts, Get(Variables.MaxAttempts), 6, 1, 20),
-            AttemptTimeout = TimeSpan.FromSeconds(ParseInt(Variables.AttemptTimeoutSeconds, Get(Variables.AttemptTimeoutSeconds), 30, 1, 900)),
+            Resume = ParseBool(Variables.Resume, Get(Variables.Resume), ForwarderDefaults.Resume),
+            MaxObjectBytes = ForwarderDefaults.MaxObjectBytes.Parse(Get(Variables.MaxObjectBytes)),
+            MaxAttempts = ForwarderDefaults.MaxAttempts.Parse(Get(Variables.MaxAttempts)),
+            AttemptTimeout = TimeSpan.FromSeconds(ForwarderDefaults.AttemptTimeoutSeconds.Parse(Get(Variables.AttemptTimeoutSeconds))),
+            Compression = Get(Variables.Compression)?.ToLowerInvariant() switch
+            {
+                null => ForwarderDefaults.Compression,
+                "auto" => BodyCompression.Auto,
+                "gzip" => BodyCompression.Gzip,
+                "zstd" => BodyCompression.Zstd,
+                "none" => BodyCompression.None,
+                var other => throw new ConfigurationException(Variables.Compression, $"'{other}' is not auto, gzip, zstd or none"),
+            },
+            Aws = AwsOptions.Load(environment),
         };
     }
 
-    /// <summary>The delivery settings, with the key resolved (directly or from SSM) by the caller.</summary>
-    public SigNozClientOptions ClientOptions(string? resolvedKey) => new()
+    /// <summary>The delivery settings, with the key resolved (directly or from SSM) by the caller, and where to say that
+    /// <c>auto</c> compression fell back to plain bodies.</summary>
+    public SigNozClientOptions ClientOptions(string? resolvedKey, Action<string>? onCompressionFallback = null) => new()
     {
         Endpoint = Endpoint ?? throw new InvalidOperationException("No endpoint was configured."),
         IngestionKey = resolvedKey,
         MaxAttempts = MaxAttempts,
         AttemptTimeout = AttemptTimeout,
+        Compression = Compression,
+        OnCompressionFallback = onCompressionFallback,
     };
 
     /// <summary>A one-line description for start-up logs; the key is never included.</summary>
     public override string ToString() =>
         $"endpoint={Endpoint?.GetLeftPart(UriPartial.Path) ?? "(none)"} key={(IngestionKey is null ? IngestionKeyParameter is null ? "none" : "ssm:" + IngestionKeyParameter : "set")} " +
         $"naming={Pipeline.Naming} batchBytes={Pipeline.MaxBatchBytes} batchRecords={Pipeline.MaxBatchRecords} inFlight={Pipeline.MaxInFlightBatches} " +
-        $"maxAttempts={MaxAttempts} attemptTimeout={AttemptTimeout.TotalSeconds}s progressTag={ProgressTag ?? "(none)"} " +
+        $"maxAttempts={MaxAttempts} attemptTimeout={AttemptTimeout.TotalSeconds}s compression={Compression} progressTag={ProgressTag ?? "(none)"} " +
         $"expectedBucketOwner={ExpectedBucketOwners?.ToString() ?? "(any)"}";
 
     private static Uri ParseEndpoint(string text, bool allowHttp)
@@ -184,22 +202,6 @@ public sealed class ForwarderOptions
                 $"must use https; set {Variables.AllowHttp}=true only for a self-hosted collector on a private network");
         }
         return uri;
-    }
-
-    private static int ParseInt(string name, string? text, int fallback, int min, int max) =>
-        (int)ParseLong(name, text, fallback, min, max);
-
-    private static long ParseLong(string name, string? text, long fallback, long min, long max)
-    {
-        if (text is null)
-        {
-            return fallback;
-        }
-        if (!long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) || value < min || value > max)
-        {
-            throw new ConfigurationException(name, $"'{text}' is not a whole number from {min} to {max}");
-        }
-        return value;
     }
 
     private static string? ParseProgressTag(string? text, Uri? endpoint)

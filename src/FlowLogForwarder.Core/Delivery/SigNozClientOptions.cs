@@ -1,6 +1,8 @@
+using FlowLogForwarder.Configuration;
+
 namespace FlowLogForwarder.Delivery;
 
-/// <summary>Where and how <see cref="SigNozClient"/> posts batches.</summary>
+/// <summary>Where and how <see cref="SigNozClient"/> posts batches; the defaults are <see cref="ForwarderDefaults"/>'.</summary>
 public sealed record SigNozClientOptions
 {
     /// <summary>The logs endpoint, e.g. <c>https://ingest.us.signoz.cloud:443/logs/json</c>.</summary>
@@ -10,19 +12,19 @@ public sealed record SigNozClientOptions
     public string? IngestionKey { get; init; }
 
     /// <summary>Attempts per batch, the first one included.</summary>
-    public int MaxAttempts { get; init; } = 6;
+    public int MaxAttempts { get; init; } = ForwarderDefaults.MaxAttempts.Default;
 
     /// <summary>Backoff before the first retry; doubles each time, with jitter.</summary>
-    public TimeSpan BaseDelay { get; init; } = TimeSpan.FromMilliseconds(500);
+    public TimeSpan BaseDelay { get; init; } = ForwarderDefaults.RetryBaseDelay;
 
     /// <summary>Longest backoff between two attempts, and longest <c>Retry-After</c> honoured.</summary>
-    public TimeSpan MaxDelay { get; init; } = TimeSpan.FromSeconds(30);
+    public TimeSpan MaxDelay { get; init; } = ForwarderDefaults.RetryMaxDelay;
 
     /// <summary>Time allowed for one HTTP attempt.</summary>
-    public TimeSpan AttemptTimeout { get; init; } = TimeSpan.FromSeconds(30);
+    public TimeSpan AttemptTimeout { get; init; } = TimeSpan.FromSeconds(ForwarderDefaults.AttemptTimeoutSeconds.Default);
 
     /// <summary>How bodies are compressed.</summary>
-    public BodyCompression Compression { get; init; } = BodyCompression.Auto;
+    public BodyCompression Compression { get; init; } = ForwarderDefaults.Compression;
 
     /// <summary>Told (once) when <see cref="BodyCompression.Auto"/> falls back to uncompressed bodies.</summary>
     public Action<string>? OnCompressionFallback { get; init; }

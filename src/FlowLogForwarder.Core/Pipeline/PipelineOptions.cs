@@ -1,29 +1,29 @@
+using FlowLogForwarder.Configuration;
 using FlowLogForwarder.Mapping;
 
 namespace FlowLogForwarder.Pipeline;
 
-/// <summary>How an object is turned into batches.</summary>
+/// <summary>How an object is turned into batches; the defaults are <see cref="ForwarderDefaults"/>'.</summary>
 public sealed record PipelineOptions
 {
     /// <summary>Attribute names: OpenTelemetry conventions or AWS field names.</summary>
-    public AttributeNaming Naming { get; init; } = AttributeNaming.OpenTelemetry;
+    public AttributeNaming Naming { get; init; } = ForwarderDefaults.Naming;
 
     /// <summary>The <c>service.name</c> resource of every record.</summary>
-    public string ServiceName { get; init; } = "vpc-flow-logs";
+    public string ServiceName { get; init; } = ForwarderDefaults.ServiceName;
 
-    /// <summary>Largest request body; SigNoz Cloud refuses 16 MB and more. 1 MiB keeps the process small
-    /// ((in-flight + 2) × this is all batches ever hold) while each request still carries ~1,000 records.</summary>
-    public int MaxBatchBytes { get; init; } = 1024 * 1024;
+    /// <summary>Largest request body; SigNoz Cloud refuses 16 MB and more.</summary>
+    public int MaxBatchBytes { get; init; } = ForwarderDefaults.BatchMaxBytes.Default;
 
     /// <summary>Most records in one request.</summary>
-    public int MaxBatchRecords { get; init; } = 10_000;
+    public int MaxBatchRecords { get; init; } = ForwarderDefaults.BatchMaxRecords.Default;
 
     /// <summary>Batches sent at once per object; more overlap network latency, each costs one batch of memory.</summary>
-    public int MaxInFlightBatches { get; init; } = 4;
+    public int MaxInFlightBatches { get; init; } = ForwarderDefaults.MaxInFlight.Default;
 
     /// <summary>Longest line accepted; longer lines are skipped and counted without being buffered.</summary>
-    public int MaxLineBytes { get; init; } = 64 * 1024;
+    public int MaxLineBytes { get; init; } = ForwarderDefaults.MaxLineBytes.Default;
 
     /// <summary>How many skipped lines a summary describes one by one (all are counted).</summary>
-    public int MaxReportedSkips { get; init; } = 20;
+    public int MaxReportedSkips { get; init; } = ForwarderDefaults.MaxReportedSkips;
 }

@@ -1,31 +1,23 @@
-using Amazon;
 using Amazon.Runtime;
 using Amazon.S3;
 using FlowLogForwarder.Configuration;
 
 namespace FlowLogForwarder.Storage;
 
-/// <summary>The S3 client the function and the CLI share, configured from the environment.</summary>
+/// <summary>The S3 client the function and the CLI share.</summary>
 public static class S3ClientFactory
 {
-    /// <summary>Region from <c>AWS_REGION</c> (else the SDK's default chain); <c>FLOWLOG_S3_SERVICE_URL</c> points it at
-    /// another, path-style endpoint such as a local S3 for tests. Credentials come from the SDK's default chain.</summary>
-    public static AmazonS3Client FromEnvironment(Func<string, string?> environment)
+    /// <summary>Region by <see cref="AwsOptions"/>' rule (the one SSM and SQS use too); <see cref="AwsOptions.S3ServiceUrl"/>
+    /// points it at another, path-style endpoint such as a local S3 for tests.</summary>
+    public static AmazonS3Client Create(AwsOptions aws)
     {
-        var config = new AmazonS3Config
+        ArgumentNullException.ThrowIfNull(aws);
+        var config = aws.Configure(new AmazonS3Config
         {
             // gzip's CRC-32, which every decompression checks, already covers a flow log object's bytes end to end.
             ResponseChecksumValidation = ResponseChecksumValidation.WHEN_REQUIRED,
-        };
-        if (environment("AWS_REGION") is { Length: > 0 } region)
-        {
-            config.RegionEndpoint = RegionEndpoint.GetBySystemName(region);
-        }
-        if (environment(ForwarderOptions.Variables.S3ServiceUrl) is { Length: > 0 } url)
-        {
-            config.ServiceURL = url;
-            config.ForcePathStyle = true;
-        }
+        }, aws.S3ServiceUrl);
+        config.ForcePathStyle = aws.S3ServiceUrl is not null;
         return new AmazonS3Client(config);
     }
 }

@@ -1,0 +1,76 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Numerics;
+using System.CommandLine.Parsing;
+using FlowLogForwarder.Configuration;
+
+namespace FlowLogForwarder.Cli.Commands;
+
+/// <summary>Option shapes more than one command uses, built the same way each time.</summary>
+internal static class CliOptions
+{
+    /// <summary>A whole-number option with a default and a range; a value outside it is a usage error naming the option.</summary>
+    public static Option<T> Number<T>(string name, string helpName, string description, T defaultValue, T min, T max)
+        where T : struct, IBinaryInteger<T>, IMinMaxValue<T> => new(name)
+    {
+        Description = description,
+        HelpName = helpName,
+        DefaultValueFactory = _ => defaultValue,
+        // A custom parser rather than a validator: it reports a non-number and an out-of-range number the same way.
+        CustomParser = result =>
+        {
+            var text = result.Tokens[^1].Value;
+            if (T.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max)
+            {
+                return value;
+            }
+            result.AddError(max == T.MaxValue
+                ? $"{name} takes a whole number of at least {min}, not '{text}'"
+                : $"{name} takes a whole number from {min} to {max}, not '{text}'");
+            return defaultValue;
+        },
+    };
+
+    /// <summary>A validator for arguments that take any text (file names): a value that looks like an option is a
+    /// misspelt or unknown option, which the parser would otherwise take for a file name (give a file named so as ./-name).</summary>
+    public static void RefuseOptionLikeValues(SymbolResult result)
+    {
+        foreach (var token in result.Tokens)
+        {
+            if (token.Value.Length > 1 && token.Value[0] == '-')
+            {
+                result.AddError($"Unrecognized option '{token.Value}'.");
+            }
+        }
+    }
+}
+
+/// <summary><c>--endpoint</c> and <c>--allow-http</c>, for the commands that send; they become explicit
+/// <see cref="ConfigurationOverrides"/>, never environment variables.</summary>
+internal sealed class SendingOptions
+{
+    private readonly Option<string> _endpoint = new("--endpoint")
+    {
+        Description = $"The SigNoz logs URL, e.g. https://ingest.us.signoz.cloud:443/logs/json; overrides {ForwarderOptions.Variables.Endpoint}",
+        HelpName = "URL",
+    };
+
+    private readonly Option<bool> _allowHttp = new("--allow-http")
+    {
+        Description = $"Allow an http:// endpoint (a self-hosted collector on a private network), as {ForwarderOptions.Variables.AllowHttp}=true does",
+    };
+
+    /// <summary>Adds both options to <paramref name="command"/>.</summary>
+    public void AddTo(Command command)
+    {
+        command.Options.Add(_endpoint);
+        command.Options.Add(_allowHttp);
+    }
+
+    /// <summary>The environment's settings with the command line's on top.</summary>
+    public ForwarderOptions Load(ParseResult parseResult) => ForwarderOptions.Load(Environment.GetEnvironmentVariable, new ConfigurationOverrides
+    {
+        Endpoint = parseResult.GetValue(_endpoint),
+        AllowHttp = parseResult.GetValue(_allowHttp),
+    });
+}

@@ -1,0 +1,23 @@
+using FlowLogForwarder.Mapping;
+using FlowLogForwarder.Pipeline;
+
+namespace FlowLogForwarder.Cli.Commands;
+
+/// <summary>A local file forwarded as if it were the S3 object of the same name.</summary>
+internal static class LocalFile
+{
+    /// <summary>A file that cannot be opened gets its own summary (Unreadable, with the reason), so the files after it are still sent.</summary>
+    public static async Task<ForwardingSummary> ForwardAsync(FlowLogPipeline pipeline, string path, CancellationToken cancellationToken)
+    {
+        FileStream file;
+        try
+        {
+            file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.Asynchronous | FileOptions.SequentialScan);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            return ForwardingSummary.Unopened(path, ex.Message);
+        }
+        return await pipeline.ForwardAsync(file, FlowLogSource.FromKey(null, path), cancellationToken);
+    }
+}

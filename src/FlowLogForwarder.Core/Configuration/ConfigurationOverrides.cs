@@ -1,0 +1,12 @@
+namespace FlowLogForwarder.Configuration;
+
+/// <summary>Settings given explicitly, as the CLI's flags, that <see cref="ForwarderOptions.Load"/> applies over the
+/// environment's; the environment itself is never changed.</summary>
+public sealed record ConfigurationOverrides
+{
+    /// <summary>Used instead of <c>SIGNOZ_ENDPOINT</c>; null leaves the variable to decide.</summary>
+    public string? Endpoint { get; init; }
+
+    /// <summary>True allows an http endpoint as <c>SIGNOZ_ALLOW_HTTP=true</c> does; false leaves the variable to decide.</summary>
+    public bool AllowHttp { get; init; }
+}

@@ -9,8 +9,8 @@ namespace FlowLogForwarder.Parsing;
 /// knows about each. Adding a field is adding its row. Modelled on the OpenTelemetry collector's VPC flow log
 /// unmarshaler (awslogsencodingextension), whose one switch sends each field to its attribute, and named as it names
 /// them, except where this forwarder already differed: tcp-flags and traffic-path are numbers under aws.vpc.flow.*
-/// (the collector: strings, network.tcp.flags), the protocol number is kept beside its name, and ECS and unknown fields
-/// are kept (the collector drops them). With AWS naming every value goes under the header's own spelling instead.
+/// (the collector: strings, network.tcp.flags), the protocol number is kept beside its name, and unknown fields are
+/// kept (the collector drops them). With AWS naming every value goes under the header's own spelling instead.
 /// </summary>
 public static class FlowFields
 {

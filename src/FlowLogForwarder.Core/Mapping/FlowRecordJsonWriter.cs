@@ -49,23 +49,23 @@ public sealed class FlowRecordJsonWriter
     public void BeginObject(FlowLogHeader header, FlowLogSource source)
     {
         _source = source;
-        _srcAddr = header.ColumnOf(FlowField.SrcAddr);
-        _dstAddr = header.ColumnOf(FlowField.DstAddr);
-        _pktSrcAddr = header.ColumnOf(FlowField.PktSrcAddr);
-        _pktDstAddr = header.ColumnOf(FlowField.PktDstAddr);
-        _end = header.ColumnOf(FlowField.End);
-        _start = header.ColumnOf(FlowField.Start);
-        _action = header.ColumnOf(FlowField.Action);
-        _logStatus = header.ColumnOf(FlowField.LogStatus);
-        _account = header.ColumnOf(FlowField.AccountId);
-        _region = header.ColumnOf(FlowField.Region);
+        _srcAddr = header.ColumnOf(FlowFieldAction.SourceAddress);
+        _dstAddr = header.ColumnOf(FlowFieldAction.DestinationAddress);
+        _pktSrcAddr = header.ColumnOf(FlowFieldAction.PacketSourceAddress);
+        _pktDstAddr = header.ColumnOf(FlowFieldAction.PacketDestinationAddress);
+        _end = header.ColumnOf(FlowFieldAction.EndTime);
+        _start = header.ColumnOf(FlowFieldAction.StartTime);
+        _action = header.ColumnOf(FlowFieldAction.WarnOnReject);
+        _logStatus = header.ColumnOf(FlowFieldAction.WarnOnSkipData);
+        _account = header.ColumnOf(FlowFieldAction.AccountResource);
+        _region = header.ColumnOf(FlowFieldAction.RegionResource);
         _plan = new ColumnPlan[header.ColumnCount];
         _fixedBytes = 256 + SourceAddress.Length + DestinationAddress.Length + LocalAddress.Length + ProtocolName.Length + 32;
         for (var i = 0; i < _plan.Length; i++)
         {
             _plan[i] = _naming == AttributeNaming.Aws
                 ? ColumnPlan.ForAwsName(header.Fields[i], header.Names[i])
-                : ColumnPlan.ForOpenTelemetry(header.Fields[i], header.Names[i]);
+                : ColumnPlan.ForOpenTelemetry(header.Fields[i]);
             _fixedBytes += (_plan[i].Name?.Length ?? 0) + 1;
         }
         _resources = BuildResources(null, null);
@@ -294,51 +294,22 @@ public sealed class FlowRecordJsonWriter
         private static readonly ColumnPlan Handled = new(ColumnAction.None, null);
 
         public static ColumnPlan ForAwsName(FlowField field, string name) =>
-            new(FlowFieldCatalog.KindOf(field) == FlowFieldKind.Number ? ColumnAction.Number : ColumnAction.Text, FlowRecordJsonWriter.Name(name));
+            new(field.IsNumber ? ColumnAction.Number : ColumnAction.Text, FlowRecordJsonWriter.Name(name));
 
-        public static ColumnPlan ForOpenTelemetry(FlowField field, string name) => field switch
+        public static ColumnPlan ForOpenTelemetry(FlowField field)
         {
-            // Written elsewhere: addresses as a group, end as the timestamp, account and region as resources.
-            FlowField.SrcAddr or FlowField.DstAddr or FlowField.PktSrcAddr or FlowField.PktDstAddr
-                or FlowField.End or FlowField.AccountId or FlowField.Region => Handled,
-            FlowField.Version => Number("aws.vpc.flow.log.version"),
-            FlowField.InterfaceId => Text("network.interface.name"),
-            FlowField.SrcPort => Number("source.port"),
-            FlowField.DstPort => Number("destination.port"),
-            FlowField.Protocol => new(ColumnAction.Protocol, FlowRecordJsonWriter.Name("aws.vpc.flow.protocol")),
-            FlowField.Packets => Number("aws.vpc.flow.packets"),
-            FlowField.Bytes => Number("aws.vpc.flow.bytes"),
-            FlowField.Start => Number("aws.vpc.flow.start"),
-            FlowField.Action => Text("aws.vpc.flow.action"),
-            FlowField.LogStatus => Text("aws.vpc.flow.status"),
-            FlowField.VpcId => Text("aws.vpc.id"),
-            FlowField.SubnetId => Text("aws.vpc.subnet.id"),
-            FlowField.InstanceId => Text("host.id"),
-            FlowField.TcpFlags => Number("aws.vpc.flow.tcp_flags"),
-            FlowField.Type => new(ColumnAction.LowerText, FlowRecordJsonWriter.Name("network.type")),
-            FlowField.AzId => Text("aws.az.id"),
-            FlowField.SublocationType => Text("aws.sublocation.type"),
-            FlowField.SublocationId => Text("aws.sublocation.id"),
-            FlowField.PktSrcAwsService => Text("aws.vpc.flow.source.service"),
-            FlowField.PktDstAwsService => Text("aws.vpc.flow.destination.service"),
-            FlowField.FlowDirection => new(ColumnAction.Direction, FlowRecordJsonWriter.Name("network.io.direction")),
-            FlowField.TrafficPath => Number("aws.vpc.flow.traffic_path"),
-            FlowField.EcsClusterArn => Text("aws.ecs.cluster.arn"),
-            FlowField.EcsClusterName => Text("aws.ecs.cluster.name"),
-            FlowField.EcsContainerInstanceArn => Text("aws.ecs.container.instance.arn"),
-            FlowField.EcsContainerInstanceId => Text("aws.ecs.container.instance.id"),
-            FlowField.EcsContainerId => Text("aws.ecs.container.id"),
-            FlowField.EcsSecondContainerId => Text("aws.ecs.second.container.id"),
-            FlowField.EcsServiceName => Text("aws.ecs.service.name"),
-            FlowField.EcsTaskDefinitionArn => Text("aws.ecs.task.definition.arn"),
-            FlowField.EcsTaskArn => Text("aws.ecs.task.arn"),
-            FlowField.EcsTaskId => Text("aws.ecs.task.id"),
-            FlowField.RejectReason => Text("aws.vpc.flow.reject_reason"),
-            _ => Text("aws.vpc.flow." + name.Replace('-', '_')),
-        };
-
-        private static ColumnPlan Text(string name) => new(ColumnAction.Text, FlowRecordJsonWriter.Name(name));
-
-        private static ColumnPlan Number(string name) => new(ColumnAction.Number, FlowRecordJsonWriter.Name(name));
+            if (field.Attribute is null)
+            {
+                return Handled; // written elsewhere: addresses as a pair, end as the timestamp, account and region as resources
+            }
+            var action = field.Action switch
+            {
+                FlowFieldAction.LowerCase => ColumnAction.LowerText,
+                FlowFieldAction.Direction => ColumnAction.Direction,
+                FlowFieldAction.ProtocolName => ColumnAction.Protocol,
+                _ => field.IsNumber ? ColumnAction.Number : ColumnAction.Text,
+            };
+            return new(action, FlowRecordJsonWriter.Name(field.Attribute));
+        }
     }
 }

@@ -13,24 +13,21 @@ public sealed class FlowLogHeader
 
     private const int MaxNameLength = 64;
 
-    private readonly int[] _columnOf;
+    private readonly int[] _columnOfAction;
 
     private FlowLogHeader(FlowField[] fields, string[] names)
     {
         Fields = fields;
         Names = names;
-        _columnOf = new int[Enum.GetValues<FlowField>().Length];
-        Array.Fill(_columnOf, -1);
+        _columnOfAction = new int[Enum.GetValues<FlowFieldAction>().Length];
+        Array.Fill(_columnOfAction, -1);
         for (var i = 0; i < fields.Length; i++)
         {
-            if (fields[i] != FlowField.Unknown)
-            {
-                _columnOf[(int)fields[i]] = i;
-            }
+            _columnOfAction[(int)fields[i].Action] = i;
         }
     }
 
-    /// <summary>The field in each column; <see cref="FlowField.Unknown"/> for fields newer than this version.</summary>
+    /// <summary>The field table's row for each column; a pass-through row for fields newer than this version.</summary>
     public IReadOnlyList<FlowField> Fields { get; }
 
     /// <summary>The header's own name for each column.</summary>
@@ -39,8 +36,23 @@ public sealed class FlowLogHeader
     /// <summary>Number of columns every record must have.</summary>
     public int ColumnCount => Fields.Count;
 
-    /// <summary>The column holding <paramref name="field"/>, or -1 when the format does not include it.</summary>
-    public int ColumnOf(FlowField field) => _columnOf[(int)field];
+    /// <summary>The column of the field that carries <paramref name="action"/>, or -1 when the format has none.</summary>
+    /// <remarks>Meaningful for the actions one field carries (all but <see cref="FlowFieldAction.None"/>).</remarks>
+    public int ColumnOf(FlowFieldAction action) => _columnOfAction[(int)action];
+
+    /// <summary>The column holding the field AWS names <paramref name="name"/> (either spelling), or -1 when the format lacks it.</summary>
+    public int ColumnOf(string name)
+    {
+        var field = FlowFields.Lookup(name);
+        for (var i = Fields.Count - 1; i >= 0; i--)
+        {
+            if (Fields[i].Name == field.Name)
+            {
+                return i;
+            }
+        }
+        return -1;
+    }
 
     /// <summary>Parses a header line such as <c>version account-id interface-id srcaddr ...</c>.</summary>
     public static FlowLogHeader Parse(string line) =>
@@ -78,8 +90,8 @@ public sealed class FlowLogHeader
                 error = $"not a flow log header: field '{name}' appears twice";
                 return false;
             }
-            var field = FlowFieldCatalog.Lookup(name);
-            if (field != FlowField.Unknown)
+            var field = FlowFields.Lookup(name);
+            if (field.IsKnown)
             {
                 knownCount++;
             }

@@ -30,10 +30,10 @@ public readonly ref struct FlowRecord
     /// <summary>The value of a numeric column (validated by the parser).</summary>
     public ulong Number(int column) => _parser.Number(column);
 
-    /// <summary>The raw text of a field, or false when the format lacks it or the value is <c>-</c>.</summary>
-    public bool TryGet(FlowField field, out ReadOnlySpan<byte> value)
+    /// <summary>The raw text of the field AWS names <paramref name="name"/>, or false when the format lacks it or the value is <c>-</c>.</summary>
+    public bool TryGet(string name, out ReadOnlySpan<byte> value)
     {
-        var column = Header.ColumnOf(field);
+        var column = Header.ColumnOf(name);
         if (column < 0 || IsAbsent(column))
         {
             value = default;
@@ -43,10 +43,10 @@ public readonly ref struct FlowRecord
         return true;
     }
 
-    /// <summary>The value of a numeric field, or false when the format lacks it or the value is <c>-</c>.</summary>
-    public bool TryGetNumber(FlowField field, out ulong value)
+    /// <summary>The value of the numeric field AWS names <paramref name="name"/>, or false when the format lacks it or the value is <c>-</c>.</summary>
+    public bool TryGetNumber(string name, out ulong value)
     {
-        var column = Header.ColumnOf(field);
+        var column = Header.ColumnOf(name);
         if (column < 0 || IsAbsent(column))
         {
             value = 0;

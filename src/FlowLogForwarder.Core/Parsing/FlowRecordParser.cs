@@ -12,7 +12,7 @@ namespace FlowLogForwarder.Parsing;
 /// </summary>
 public sealed class FlowRecordParser
 {
-    private readonly FlowFieldKind[] _kinds;
+    private readonly bool[] _isNumber;
     private readonly int[] _starts;
     private readonly int[] _lengths;
     private readonly ulong[] _numbers;
@@ -22,10 +22,10 @@ public sealed class FlowRecordParser
     {
         Header = header;
         var count = header.ColumnCount;
-        _kinds = new FlowFieldKind[count];
+        _isNumber = new bool[count];
         for (var i = 0; i < count; i++)
         {
-            _kinds[i] = FlowFieldCatalog.KindOf(header.Fields[i]);
+            _isNumber[i] = header.Fields[i].IsNumber;
         }
         _starts = new int[count];
         _lengths = new int[count];
@@ -96,7 +96,7 @@ public sealed class FlowRecordParser
                 return fault;
             }
         }
-        if (column != _kinds.Length)
+        if (column != _isNumber.Length)
         {
             return LineFault.FieldCount;
         }
@@ -107,13 +107,13 @@ public sealed class FlowRecordParser
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private LineFault Take(ReadOnlySpan<byte> line, int start, int length, ref int column)
     {
-        if (column == _kinds.Length)
+        if (column == _isNumber.Length)
         {
             return LineFault.FieldCount;
         }
         _starts[column] = start;
         _lengths[column] = length;
-        if (_kinds[column] == FlowFieldKind.Number && !TryParseNumber(line.Slice(start, length), out _numbers[column]))
+        if (_isNumber[column] && !TryParseNumber(line.Slice(start, length), out _numbers[column]))
         {
             FaultColumn = column;
             return LineFault.BadNumber;

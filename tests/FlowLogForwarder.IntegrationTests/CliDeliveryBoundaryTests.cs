@@ -188,7 +188,9 @@ public sealed class CliDeliveryBoundaryTests(ITestOutputHelper output) : IDispos
         Assert.Equal(60, summary.Num("recordsFailed"));
         Assert.Equal(0, summary.Num("acknowledgedThroughLine"));
         Assert.Contains($"HTTP {status}", summary.Str("error"), StringComparison.Ordinal);
-        Assert.Equal(1, server.Requests);
+        // Under the default SIGNOZ_COMPRESSION=auto a 415 to a gzip body is understood as "no gzip": the batch is
+        // sent once more, plain, and a 415 to that stops the object too.
+        Assert.Equal(status == 415 ? 2 : 1, server.Requests);
     }
 
     [Fact]

@@ -1,9 +1,13 @@
 using System.Buffers;
 using System.IO.Compression;
+using System.Net;
 
 namespace FlowLogForwarder.Delivery;
 
-/// <summary>A request body as it goes on the wire: the JSON itself, or a compressed copy of it in a pooled buffer.</summary>
+/// <summary>
+/// A request body as it goes on the wire: the JSON itself, or a compressed copy of it in pooled 64 KiB chunks (so
+/// memory follows the compressed size, and no batch-sized array is ever rented for it).
+/// </summary>
 public sealed class EncodedBody : IDisposable
 {
     /// <summary>The gzip level: zlib-ng's fastest, measured as the best bytes-per-CPU for flow log JSON (see the README).</summary>
@@ -12,56 +16,149 @@ public sealed class EncodedBody : IDisposable
     /// <summary>The zstd level, likewise chosen by measurement.</summary>
     public const int ZstdLevel = 1;
 
-    private byte[]? _rented;
+    private readonly ReadOnlyMemory<byte> _plain;
+    private readonly ChunkStream? _compressed;
 
-    private EncodedBody(ReadOnlyMemory<byte> bytes, byte[]? rented, string? contentEncoding)
+    private EncodedBody(ReadOnlyMemory<byte> plain, ChunkStream? compressed, string? contentEncoding)
     {
-        Bytes = bytes;
-        _rented = rented;
+        _plain = plain;
+        _compressed = compressed;
         ContentEncoding = contentEncoding;
     }
 
-    /// <summary>The bytes to send.</summary>
-    public ReadOnlyMemory<byte> Bytes { get; }
+    /// <summary>Bytes on the wire.</summary>
+    public long Length => _compressed?.Length ?? _plain.Length;
 
     /// <summary>The <c>Content-Encoding</c> header's value, or null for plain JSON.</summary>
     public string? ContentEncoding { get; }
 
     /// <summary>Encodes <paramref name="json"/> as asked; <see cref="BodyCompression.Auto"/> must be resolved by the caller.</summary>
-    public static EncodedBody Encode(ReadOnlyMemory<byte> json, BodyCompression compression) => compression switch
+    public static EncodedBody Encode(ReadOnlyMemory<byte> json, BodyCompression compression)
     {
-        BodyCompression.None => new EncodedBody(json, null, null),
-        BodyCompression.Gzip => Gzip(json.Span),
-        BodyCompression.Zstd => Zstd(json.Span),
-        _ => throw new ArgumentOutOfRangeException(nameof(compression), compression, "Auto is resolved by the client."),
-    };
+        if (compression == BodyCompression.None)
+        {
+            return new EncodedBody(json, null, null);
+        }
+        var chunks = new ChunkStream();
+        try
+        {
+            Stream compressor = compression switch
+            {
+                BodyCompression.Gzip => new GZipStream(chunks, GzipLevel, leaveOpen: true),
+                BodyCompression.Zstd => new ZstdSharp.CompressionStream(chunks, ZstdLevel, leaveOpen: true),
+                _ => throw new ArgumentOutOfRangeException(nameof(compression), compression, "Auto is resolved by the client."),
+            };
+            using (compressor)
+            {
+                compressor.Write(json.Span);
+            }
+            return new EncodedBody(default, chunks, compression == BodyCompression.Gzip ? "gzip" : "zstd");
+        }
+        catch
+        {
+            chunks.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>A new request content over the body (one per attempt; the body outlives them).</summary>
+    public HttpContent CreateContent() => _compressed is { } chunks ? new ChunkContent(chunks) : new ReadOnlyMemoryContent(_plain);
+
+    /// <summary>The bytes as sent, copied out (for tests and tools).</summary>
+    public byte[] ToArray()
+    {
+        if (_compressed is null)
+        {
+            return _plain.ToArray();
+        }
+        using var copy = new MemoryStream();
+        _compressed.WriteTo(copy);
+        return copy.ToArray();
+    }
 
     /// <inheritdoc />
-    public void Dispose()
+    public void Dispose() => _compressed?.Dispose();
+
+    // A write-once stream of pooled chunks that can be read back any number of times.
+    private sealed class ChunkStream : Stream
     {
-        if (Interlocked.Exchange(ref _rented, null) is { } rented)
+        private const int ChunkBytes = 64 * 1024;
+        private readonly List<byte[]> _chunks = [];
+        private int _lastUsed = ChunkBytes;
+        private bool _disposed;
+
+        public override long Length => _chunks.Count == 0 ? 0 : ((long)(_chunks.Count - 1) * ChunkBytes) + _lastUsed;
+        public override bool CanRead => false;
+        public override bool CanSeek => false;
+        public override bool CanWrite => true;
+        public override long Position { get => Length; set => throw new NotSupportedException(); }
+
+        public override void Write(ReadOnlySpan<byte> buffer)
         {
-            ArrayPool<byte>.Shared.Return(rented);
+            while (!buffer.IsEmpty)
+            {
+                if (_lastUsed == ChunkBytes)
+                {
+                    _chunks.Add(ArrayPool<byte>.Shared.Rent(ChunkBytes));
+                    _lastUsed = 0;
+                }
+                var count = Math.Min(buffer.Length, ChunkBytes - _lastUsed);
+                buffer[..count].CopyTo(_chunks[^1].AsSpan(_lastUsed));
+                _lastUsed += count;
+                buffer = buffer[count..];
+            }
+        }
+
+        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+
+        public void WriteTo(Stream destination)
+        {
+            for (var i = 0; i < _chunks.Count; i++)
+            {
+                destination.Write(_chunks[i], 0, i == _chunks.Count - 1 ? _lastUsed : ChunkBytes);
+            }
+        }
+
+        public async Task WriteToAsync(Stream destination, CancellationToken cancellationToken)
+        {
+            for (var i = 0; i < _chunks.Count; i++)
+            {
+                await destination.WriteAsync(_chunks[i].AsMemory(0, i == _chunks.Count - 1 ? _lastUsed : ChunkBytes), cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        public override void Flush() { }
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing && !_disposed)
+            {
+                _disposed = true;
+                foreach (var chunk in _chunks)
+                {
+                    ArrayPool<byte>.Shared.Return(chunk);
+                }
+                _chunks.Clear();
+            }
+            base.Dispose(disposing);
         }
     }
 
-    private static EncodedBody Gzip(ReadOnlySpan<byte> json)
+    private sealed class ChunkContent(ChunkStream chunks) : HttpContent
     {
-        // Deflate's worst case (stored blocks) adds 5 bytes per 16 KiB block, plus gzip's 18-byte frame.
-        var rented = ArrayPool<byte>.Shared.Rent(json.Length + (json.Length >> 10) + 1024);
-        using var output = new MemoryStream(rented, writable: true);
-        using (var gzip = new GZipStream(output, GzipLevel, leaveOpen: true))
-        {
-            gzip.Write(json);
-        }
-        return new EncodedBody(rented.AsMemory(0, (int)output.Position), rented, "gzip");
-    }
+        protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context) =>
+            chunks.WriteToAsync(stream, CancellationToken.None);
 
-    private static EncodedBody Zstd(ReadOnlySpan<byte> json)
-    {
-        var rented = ArrayPool<byte>.Shared.Rent(ZstdSharp.Compressor.GetCompressBound(json.Length));
-        using var compressor = new ZstdSharp.Compressor(ZstdLevel);
-        var length = compressor.Wrap(json, rented);
-        return new EncodedBody(rented.AsMemory(0, length), rented, "zstd");
+        protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context, CancellationToken cancellationToken) =>
+            chunks.WriteToAsync(stream, cancellationToken);
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = chunks.Length;
+            return true;
+        }
     }
 }

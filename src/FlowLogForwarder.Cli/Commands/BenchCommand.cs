@@ -19,7 +19,7 @@ internal static class BenchCommand
         {
             var options = ForwarderOptions.Load(Environment.GetEnvironmentVariable, requireEndpoint: false);
             return ThroughputHarness.RunAsync(parseResult.GetValue(records), parseResult.GetValue(v5), parseResult.GetValue(file), options.Pipeline,
-                Console.Out, cancellationToken);
+                options.Compression, Console.Out, cancellationToken);
         });
         return command;
     }

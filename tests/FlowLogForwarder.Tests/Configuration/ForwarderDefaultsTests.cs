@@ -20,6 +20,7 @@ public partial class ForwarderDefaultsTests
         { "SIGNOZ_ALLOW_HTTP", ForwarderDefaults.AllowHttp ? "true" : "false" },
         { "SIGNOZ_MAX_ATTEMPTS", Text(ForwarderDefaults.MaxAttempts.Default) },
         { "SIGNOZ_ATTEMPT_TIMEOUT_SECONDS", Text(ForwarderDefaults.AttemptTimeoutSeconds.Default) },
+        { "SIGNOZ_COMPRESSION", ForwarderDefaults.Compression.ToString().ToLowerInvariant() },
         { "FLOWLOG_ATTRIBUTE_NAMING", ForwarderDefaults.Naming == AttributeNaming.OpenTelemetry ? "otel" : "aws" },
         { "FLOWLOG_SERVICE_NAME", ForwarderDefaults.ServiceName },
         { "FLOWLOG_BATCH_MAX_BYTES", Text(ForwarderDefaults.BatchMaxBytes.Default) },

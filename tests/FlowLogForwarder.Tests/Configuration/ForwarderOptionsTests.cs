@@ -1,3 +1,4 @@
+using FlowLogForwarder.Delivery;
 using FlowLogForwarder.Configuration;
 using FlowLogForwarder.Mapping;
 
@@ -72,5 +73,24 @@ public class ForwarderOptionsTests
         var error = Assert.Throws<ConfigurationException>(() => Load(("SIGNOZ_ENDPOINT", "https://x/logs/json"),
             ("SIGNOZ_INGESTION_KEY", "a"), ("SIGNOZ_INGESTION_KEY_PARAMETER", "/signoz/key")));
         Assert.Equal("SIGNOZ_INGESTION_KEY_PARAMETER", error.Variable);
+    }
+
+    [Theory]
+    [InlineData("auto", BodyCompression.Auto)]
+    [InlineData("GZIP", BodyCompression.Gzip)]
+    [InlineData("zstd", BodyCompression.Zstd)]
+    [InlineData("none", BodyCompression.None)]
+    public void SIGNOZ_COMPRESSION_chooses_how_bodies_are_compressed(string text, BodyCompression expected)
+    {
+        var options = ForwarderOptions.Load(n => n switch { "SIGNOZ_ENDPOINT" => "https://ingest.us.signoz.cloud:443/logs/json", "SIGNOZ_COMPRESSION" => text, _ => null });
+        Assert.Equal(expected, options.ClientOptions(null).Compression);
+    }
+
+    [Fact]
+    public void An_unknown_compression_is_a_start_up_error_naming_the_variable()
+    {
+        var error = Assert.Throws<ConfigurationException>(() =>
+            ForwarderOptions.Load(n => n switch { "SIGNOZ_ENDPOINT" => "https://ingest.us.signoz.cloud:443/logs/json", "SIGNOZ_COMPRESSION" => "brotli", _ => null }));
+        Assert.Contains("SIGNOZ_COMPRESSION", error.Message, StringComparison.Ordinal);
     }
 }

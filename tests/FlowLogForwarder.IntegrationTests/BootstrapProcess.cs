@@ -1,3 +1,4 @@
+using FlowLogForwarder.TestSupport;
 using System.Diagnostics;
 using System.Text;
 

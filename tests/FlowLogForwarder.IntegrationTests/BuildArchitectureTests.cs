@@ -1,3 +1,4 @@
+using FlowLogForwarder.TestSupport;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text.RegularExpressions;

@@ -1,3 +1,4 @@
+using FlowLogForwarder.TestSupport;
 namespace FlowLogForwarder.IntegrationTests;
 
 /// <summary>The SAM template and the GitHub workflows, checked by real linters (cfn-lint with the SAM transform; actionlint).</summary>

@@ -1,3 +1,4 @@
+using FlowLogForwarder.TestSupport;
 using System.Security.Cryptography;
 using System.Text.Json;
 

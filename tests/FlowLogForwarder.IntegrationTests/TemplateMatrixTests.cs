@@ -1,3 +1,4 @@
+using FlowLogForwarder.TestSupport;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;

@@ -1,3 +1,4 @@
+using FlowLogForwarder.TestSupport;
 using System.ComponentModel;
 using System.Diagnostics;
 

@@ -1,3 +1,4 @@
+using FlowLogForwarder.TestSupport;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using FlowLogForwarder.Configuration;
@@ -86,13 +87,5 @@ public partial class ForwarderDefaultsTests
     [GeneratedRegex(@"^\| `(?<name>[A-Z0-9_]+)` \| (?<default>[^|]+?) \|", RegexOptions.Multiline)]
     private static partial Regex ReadmeRow();
 
-    private static string Readme()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "FlowLogForwarder.sln")))
-        {
-            dir = dir.Parent;
-        }
-        return Path.Combine(dir?.FullName ?? throw new InvalidOperationException("repository root not found"), "README.md");
-    }
+    private static string Readme() => RepoPaths.Of("README.md");
 }

@@ -1,3 +1,4 @@
+using FlowLogForwarder.TestSupport;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using FlowLogForwarder.Logging;
@@ -25,7 +26,7 @@ public partial class DashboardTests
 
     private static JsonElement LoadDashboard()
     {
-        using var document = JsonDocument.Parse(File.ReadAllText(RepoFiles.Dashboard));
+        using var document = JsonDocument.Parse(File.ReadAllText(RepoPaths.Of("dashboards", "vpc-flow-logs.json")));
         return document.RootElement.Clone();
     }
 
@@ -168,7 +169,7 @@ public partial class DashboardTests
             }
         }
 
-        var text = File.ReadAllText(RepoFiles.Dashboard);
+        var text = File.ReadAllText(RepoPaths.Of("dashboards", "vpc-flow-logs.json"));
         var used = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (widget, q) in BuilderQueries(d))
         {
@@ -264,8 +265,8 @@ public partial class DashboardTests
     private static async Task<Dictionary<string, ProducedField>> ProducedByMappingAsync(AttributeNaming naming)
     {
         var produced = new Dictionary<string, ProducedField>(StringComparer.Ordinal);
-        Assert.NotEmpty(RepoFiles.Samples);
-        foreach (var sample in RepoFiles.Samples)
+        Assert.NotEmpty(RepoPaths.Samples);
+        foreach (var sample in RepoPaths.Samples)
         {
             await using var input = File.OpenRead(sample);
             var key = $"AWSLogs/123456789012/vpcflowlogs/us-east-1/2026/11/22/{Path.GetFileName(sample)}";
@@ -284,7 +285,7 @@ public partial class DashboardTests
     /// <summary>The fields of the real per-object summary line the function logs (JsonLog.Summary), nested names joined with '.'.</summary>
     private static async Task<Dictionary<string, ProducedField>> ProducedBySummaryLineAsync()
     {
-        await using var input = File.OpenRead(RepoFiles.Samples[0]);
+        await using var input = File.OpenRead(RepoPaths.Samples[0]);
         var (summary, _, _) = await TestHelpers.RunAsync(input);
         using var output = new StringWriter();
         new JsonLog(output, TimeProvider.System).Summary(summary, "flow-bucket", "request-1");

@@ -1,3 +1,4 @@
+using FlowLogForwarder.TestSupport;
 using FlowLogForwarder.Events;
 
 namespace FlowLogForwarder.Tests.Events;
@@ -5,15 +6,7 @@ namespace FlowLogForwarder.Tests.Events;
 /// <summary>The events in tests/events (for sam local invoke -e) decode as the function will decode them.</summary>
 public class SampleEventTests
 {
-    private static string EventsDir()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "FlowLogForwarder.sln")))
-        {
-            dir = dir.Parent;
-        }
-        return Path.Combine(dir?.FullName ?? throw new InvalidOperationException("repository root not found"), "tests", "events");
-    }
+    private static string EventsDir() => RepoPaths.Of("tests", "events");
 
     [Theory]
     [InlineData("s3-put.json", EventSource.S3, 1)]

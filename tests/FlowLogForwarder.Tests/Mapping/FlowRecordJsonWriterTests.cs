@@ -1,3 +1,4 @@
+using FlowLogForwarder.TestSupport;
 using System.Text.Json;
 using FlowLogForwarder.Mapping;
 using FlowLogForwarder.Pipeline;
@@ -7,8 +8,8 @@ namespace FlowLogForwarder.Tests.Mapping;
 
 public class FlowRecordJsonWriterTests
 {
-    private static readonly string AllHeader = string.Join(' ', FlowRecordParserTests.AllFields.Select(f => f.Name));
-    private static readonly string AllLine = string.Join(' ', FlowRecordParserTests.AllFields.Select(f => f.Value));
+    private static readonly string AllHeader = AllFieldsRecord.Header;
+    private static readonly string AllLine = AllFieldsRecord.Line;
 
     private static async Task<JsonElement> SingleAsync(string header, string line, AttributeNaming naming = AttributeNaming.OpenTelemetry)
     {
@@ -63,8 +64,8 @@ public class FlowRecordJsonWriterTests
     {
         var record = await SingleAsync(AllHeader, AllLine, AttributeNaming.Aws);
         var attributes = record.GetProperty("attributes");
-        Assert.Equal(FlowRecordParserTests.AllFields.Length, attributes.EnumerateObject().Count());
-        foreach (var (name, value) in FlowRecordParserTests.AllFields)
+        Assert.Equal(AllFieldsRecord.Fields.Length, attributes.EnumerateObject().Count());
+        foreach (var (name, value) in AllFieldsRecord.Fields)
         {
             Assert.Equal(value, attributes.GetProperty(name).ToString());
         }

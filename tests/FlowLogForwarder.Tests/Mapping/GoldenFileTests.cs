@@ -1,3 +1,4 @@
+using FlowLogForwarder.TestSupport;
 using System.Text;
 using System.Text.Json;
 using FlowLogForwarder.Mapping;
@@ -17,7 +18,7 @@ public class GoldenFileTests
 {
     private const string UpdateVariable = "FLOWLOG_UPDATE_GOLDEN";
 
-    private static readonly string Root = FindRoot();
+    private static readonly string Root = RepoPaths.Root;
     private static readonly string SamplesDir = Path.Combine(Root, "tests", "samples");
     private static readonly string GoldenDir = Path.Combine(Root, "tests", "FlowLogForwarder.Tests", "Golden");
 
@@ -119,14 +120,4 @@ public class GoldenFileTests
 
     private static string Excerpt(string record, int from) =>
         from >= record.Length ? "" : record.Substring(from, Math.Min(2 * Context, record.Length - from));
-
-    private static string FindRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "FlowLogForwarder.sln")))
-        {
-            dir = dir.Parent;
-        }
-        return dir?.FullName ?? throw new InvalidOperationException("FlowLogForwarder.sln not found above the test directory");
-    }
 }

@@ -1,3 +1,4 @@
+using FlowLogForwarder.TestSupport;
 using System.Text;
 using FlowLogForwarder.Parsing;
 
@@ -6,38 +7,22 @@ namespace FlowLogForwarder.Tests.Parsing;
 public class FlowRecordParserTests
 {
     // Every field of versions 2 to 8, in AWS's documented order, with a value for each.
-    internal static readonly (string Name, string Value)[] AllFields =
-    [
-        ("version", "8"), ("account-id", "123456789012"), ("interface-id", "eni-0c3d4e5f6a7b8c9d0"),
-        ("srcaddr", "10.0.3.17"), ("dstaddr", "10.0.4.9"), ("srcport", "45012"), ("dstport", "5432"), ("protocol", "6"),
-        ("packets", "40"), ("bytes", "28800"), ("start", "1763805900"), ("end", "1763805960"), ("action", "ACCEPT"), ("log-status", "OK"),
-        ("vpc-id", "vpc-0a1b2c3d"), ("subnet-id", "subnet-0bb22cc33dd44ee55"), ("instance-id", "i-0123456789abcdef0"), ("tcp-flags", "19"),
-        ("type", "IPv4"), ("pkt-srcaddr", "192.0.2.10"), ("pkt-dstaddr", "10.0.4.9"),
-        ("region", "us-east-1"), ("az-id", "use1-az6"), ("sublocation-type", "outpost"), ("sublocation-id", "op-0123456789abcdef0"),
-        ("pkt-src-aws-service", "AMAZON"), ("pkt-dst-aws-service", "S3"), ("flow-direction", "egress"), ("traffic-path", "8"),
-        ("ecs-cluster-arn", "arn:aws:ecs:us-east-1:123456789012:cluster/payments"), ("ecs-cluster-name", "payments"),
-        ("ecs-container-instance-arn", "arn:aws:ecs:us-east-1:123456789012:container-instance/payments/8f2b"), ("ecs-container-instance-id", "8f2b"),
-        ("ecs-container-id", "1f3e5d7c"), ("ecs-second-container-id", "2a4c6e8f"), ("ecs-service-name", "api"),
-        ("ecs-task-definition-arn", "arn:aws:ecs:us-east-1:123456789012:task-definition/api:42"),
-        ("ecs-task-arn", "arn:aws:ecs:us-east-1:123456789012:task/payments/0e1f"), ("ecs-task-id", "0e1f"), ("reject-reason", "BPA"),
-    ];
-
     private static FlowRecordParser ParserFor(string header) => new(FlowLogHeader.Parse(header));
 
     [Fact]
     public void Every_field_of_versions_2_to_8_is_known_and_read_from_its_column()
     {
-        var header = string.Join(' ', AllFields.Select(f => f.Name));
-        var line = string.Join(' ', AllFields.Select(f => f.Value));
+        var header = string.Join(' ', AllFieldsRecord.Fields.Select(f => f.Name));
+        var line = string.Join(' ', AllFieldsRecord.Fields.Select(f => f.Value));
         var parser = ParserFor(header);
 
         Assert.All(parser.Header.Fields, field => Assert.True(field.IsKnown, field.Name));
-        Assert.Equal(AllFields.Select(f => f.Name), FlowFields.All.Select(f => f.Name));
+        Assert.Equal(AllFieldsRecord.Fields.Select(f => f.Name), FlowFields.All.Select(f => f.Name));
         var bytes = Encoding.ASCII.GetBytes(line);
         Assert.Equal(LineFault.None, parser.Parse(bytes, out var record));
         foreach (var field in FlowFields.All)
         {
-            var expected = AllFields.Single(f => f.Name == field.Name).Value;
+            var expected = AllFieldsRecord.Fields.Single(f => f.Name == field.Name).Value;
             Assert.True(record.TryGet(field.Name, out var raw), field.Name);
             Assert.Equal(expected, Encoding.ASCII.GetString(raw));
             if (field.IsNumber)
@@ -51,8 +36,8 @@ public class FlowRecordParserTests
     [Fact]
     public void Field_order_comes_from_the_header_not_a_fixed_list()
     {
-        var shuffled = AllFields.OrderBy(f => f.Name.GetHashCode(StringComparison.Ordinal) ^ 0x5bd1e995).ToArray();
-        Assert.NotEqual(AllFields.Select(f => f.Name), shuffled.Select(f => f.Name));
+        var shuffled = AllFieldsRecord.Fields.OrderBy(f => f.Name.GetHashCode(StringComparison.Ordinal) ^ 0x5bd1e995).ToArray();
+        Assert.NotEqual(AllFieldsRecord.Fields.Select(f => f.Name), shuffled.Select(f => f.Name));
         var parser = ParserFor(string.Join(' ', shuffled.Select(f => f.Name)));
 
         Assert.Equal(LineFault.None, parser.Parse(Encoding.ASCII.GetBytes(string.Join(' ', shuffled.Select(f => f.Value))), out var record));

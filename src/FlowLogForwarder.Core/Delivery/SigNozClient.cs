@@ -52,7 +52,9 @@ public sealed class SigNozClient : IBatchSink
             {
                 ShouldHandle = static args => ValueTask.FromResult(args.Outcome switch
                 {
-                    { Exception: HttpRequestException or TimeoutRejectedException or IOException } => true,
+                    // A cancellation the caller did not ask for is the handler's own timeout (ConnectTimeout): a network
+                    // fault. Polly does not retry once the caller's token is cancelled.
+                    { Exception: HttpRequestException or TimeoutRejectedException or IOException or OperationCanceledException } => true,
                     { Result: { } answer } => ResponseClassifier.Classify(answer.Status) == ResponseClass.Transient,
                     _ => false,
                 }),
@@ -157,7 +159,7 @@ public sealed class SigNozClient : IBatchSink
         {
             return new DeliveryResult(DeliveryStatus.Cancelled, attempt.Attempts, null, "stopped: the time available ran out before delivery");
         }
-        catch (Exception ex) when (ex is HttpRequestException or TimeoutRejectedException or IOException)
+        catch (Exception ex) when (ex is HttpRequestException or TimeoutRejectedException or IOException or OperationCanceledException)
         {
             return new DeliveryResult(DeliveryStatus.RetriesExhausted, attempt.Attempts, null, _redactor.Redact(Describe(ex)));
         }
@@ -166,17 +168,18 @@ public sealed class SigNozClient : IBatchSink
         {
             // Only a caller-supplied handler can follow redirects; what it brought back did not come from the endpoint.
             return new DeliveryResult(DeliveryStatus.Redirected, attempt.Attempts, answer.Status,
-                $"the HTTP handler followed a redirect to host '{followed}'; redirects must not be followed");
+                _redactor.Redact($"the HTTP handler followed a redirect to host '{followed}'; redirects must not be followed"));
         }
         var status = ResponseClassifier.StatusOf(answer.Status);
         if (status == DeliveryStatus.Delivered)
         {
             return new DeliveryResult(status, attempt.Attempts, answer.Status, null) { WireBytes = body.Length };
         }
+        // Everything here came from the other end (a Location host can spell the key too), so all of it is redacted.
         var detail = status == DeliveryStatus.Redirected
             ? $"HTTP {answer.Status} redirect to host '{answer.LocationHost ?? "(no Location)"}' (redirects are not followed): {answer.Body}"
             : $"HTTP {answer.Status} {answer.Reason}: {answer.Body}";
-        return new DeliveryResult(status, attempt.Attempts, answer.Status, detail);
+        return new DeliveryResult(status, attempt.Attempts, answer.Status, _redactor.Redact(detail));
     }
 
     private async ValueTask<Answer> PostOnceAsync(AttemptState state, CancellationToken cancellationToken)
@@ -232,6 +235,7 @@ public sealed class SigNozClient : IBatchSink
     private static string Describe(Exception ex) => ex switch
     {
         TimeoutRejectedException => "the endpoint did not answer within the attempt timeout",
+        OperationCanceledException => "the connection was not established within the connect timeout",
         HttpRequestException { HttpRequestError: var error } http => $"network error ({error}): {http.Message}",
         _ => ex.Message,
     };

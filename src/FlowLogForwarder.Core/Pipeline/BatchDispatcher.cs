@@ -43,7 +43,18 @@ internal sealed class BatchDispatcher(IBatchExporter exporter, int maxInFlight, 
         var (batch, export) = _inFlight.Dequeue();
         try
         {
-            var outcome = await export.ConfigureAwait(false);
+            BatchOutcome outcome;
+            try
+            {
+                outcome = await export.ConfigureAwait(false);
+            }
+#pragma warning disable CA1031 // Whatever the exporter threw, its records are not delivered: stop the object, keep the summary.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                outcome = BatchOutcome.NotDelivered(batch.RecordCount, new DeliveryResult(DeliveryStatus.RetriesExhausted, 0, null,
+                    $"delivery failed unexpectedly ({ex.GetType().Name})"));
+            }
             _guard.Confirm(outcome);
             tally.Completed(batch, outcome);
             cursor.Advance(batch, outcome);

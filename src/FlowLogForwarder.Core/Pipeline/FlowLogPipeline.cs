@@ -83,7 +83,7 @@ public sealed class FlowLogPipeline(IBatchExporter exporter, PipelineOptions opt
             readOutcome = ObjectOutcome.Failed;
             readError = $"stopped after line {lastLine}: the time available ran out";
         }
-        catch (Exception ex) when (ex is IOException or HttpRequestException or TimeoutException)
+        catch (Exception ex) when (ex is IOException or HttpRequestException or TimeoutException or OperationCanceledException)
         {
             readOutcome = ObjectOutcome.Failed;
             readError = $"reading the object failed after line {lastLine}: {ex.Message}";

@@ -49,10 +49,13 @@ public sealed class FlowLogObjectReader : IAsyncDisposable
 
     /// <summary>
     /// Once all <paramref name="textBytes"/> of text were read: how many bytes after the last gzip member were not gzip
-    /// and were ignored (0 normally), or -1 when the object cannot be complete (a gzip object cut short).
+    /// and were ignored (0 normally), or -1 when the object cannot be shown complete (a gzip object cut short).
     /// </summary>
-    public Task<long> TrailingBytesAfterGzipAsync(long textBytes, CancellationToken cancellationToken) =>
-        IsGzip ? CheckGzipEndAsync(textBytes, cancellationToken) : Task.FromResult(0L);
+    /// <param name="textBytes">The text's length.</param>
+    /// <param name="textEndsWithNewline">Whether the text's last byte is '\n' (see the remarks on several members).</param>
+    /// <param name="cancellationToken">Stops draining.</param>
+    public Task<long> TrailingBytesAfterGzipAsync(long textBytes, bool textEndsWithNewline, CancellationToken cancellationToken) =>
+        IsGzip ? CheckGzipEndAsync(textBytes, textEndsWithNewline, cancellationToken) : Task.FromResult(0L);
 
     /// <summary>Sniffs the first bytes of <paramref name="source"/> and wraps it; the source is disposed with the reader.</summary>
     public static async Task<FlowLogObjectReader> OpenAsync(Stream source, CancellationToken cancellationToken)
@@ -110,14 +113,17 @@ public sealed class FlowLogObjectReader : IAsyncDisposable
     // the text read. GZipStream stops quietly at bytes that do not start another member, leaving them unread, so the
     // trailer is searched for among the last bytes read and what follows is drained and counted. A truncated
     // object's bytes are arbitrary and match only with probability about (positions searched)/2^32.
-    private async Task<long> CheckGzipEndAsync(long textBytes, CancellationToken cancellationToken)
+    // Several members (rare: AWS writes one) cannot be checked so: the last member's size is not the text's. They are
+    // taken as complete only when the last 4 bytes read as a size below the text's AND the text ends with '\n'. A
+    // truncated single-member object passes both only with probability (text bytes / 2^32) × (1 / average line
+    // length), and even then no cut-off line is sent: the cut fell on a line end.
+    private async Task<long> CheckGzipEndAsync(long textBytes, bool textEndsWithNewline, CancellationToken cancellationToken)
     {
         var tail = _raw.Tail();
         var trailerEnd = FindTrailerEnd(tail, (uint)textBytes);
         if (trailerEnd < 0)
         {
-            // Several members: the last one is shorter than the text read.
-            return tail.Length >= 8 && Isize(tail, tail.Length) < textBytes ? 0 : -1;
+            return textEndsWithNewline && tail.Length >= 8 && Isize(tail, tail.Length) < textBytes ? 0 : -1;
         }
         long ignored = tail.Length - trailerEnd;
         var scratch = ArrayPool<byte>.Shared.Rent(SegmentBytes);

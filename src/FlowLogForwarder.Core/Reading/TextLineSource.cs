@@ -23,6 +23,7 @@ public sealed class TextLineSource : IRecordSource
     private bool _finished;
     private long _line;
     private long _textBytes;
+    private bool _endsWithNewline;
 
     private TextLineSource(FlowLogObjectReader reader, int maxLineBytes)
     {
@@ -64,13 +65,17 @@ public sealed class TextLineSource : IRecordSource
         _buffer = result.Buffer;
         _holdingBuffer = true;
         _textBytes += _buffer.Length;
+        if (!_buffer.IsEmpty)
+        {
+            _endsWithNewline = _buffer.Slice(_buffer.Length - 1).FirstSpan[0] == (byte)'\n';
+        }
         _segments = _buffer.GetEnumerator();
         _segment = ReadOnlyMemory<byte>.Empty;
         _offset = 0;
         if (result.IsCompleted)
         {
             _completed = true;
-            TrailingBytesIgnored = await _reader.TrailingBytesAfterGzipAsync(_textBytes, cancellationToken).ConfigureAwait(false);
+            TrailingBytesIgnored = await _reader.TrailingBytesAfterGzipAsync(_textBytes, _endsWithNewline, cancellationToken).ConfigureAwait(false);
             Ending = TrailingBytesIgnored < 0 ? SourceEnd.Truncated : SourceEnd.Complete;
             TrailingBytesIgnored = Math.Max(0, TrailingBytesIgnored);
         }

@@ -54,6 +54,13 @@ public sealed class LambdaBootstrap(RuntimeApiClient runtime, JsonLog log)
                 log.Write("ERROR", "the Runtime API is unreachable; exiting", ("error", ex.Message));
                 return 1;
             }
+#pragma warning disable CA1031 // The Runtime API itself misbehaved (no request id, a broken answer): say so and exit, no stack trace.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                log.Write("ERROR", "the Runtime API's answer could not be used; exiting", ("errorType", ex.GetType().Name), ("error", ex.Message));
+                return 1;
+            }
         }
         return 0;
     }

@@ -303,4 +303,60 @@ public sealed class SigNozClientTests : IAsyncLifetime
         var error = Assert.Throws<ArgumentException>(() => Client(key));
         Assert.DoesNotContain("key", error.Message.Replace("ingestion key", "", StringComparison.Ordinal), StringComparison.Ordinal);
     }
+    [Fact]
+    public async Task A_redirect_whose_Location_host_spells_the_key_is_redacted()
+    {
+        _server.Enqueue(new ServerFault.Redirect(302, new Uri($"https://{Key}.evil.example/logs")));
+
+        var result = await Client().SendAsync(Body, CancellationToken.None);
+
+        Assert.Equal(DeliveryStatus.Redirected, result.Status);
+        Assert.DoesNotContain(Key, result.Error, StringComparison.Ordinal);
+        Assert.Contains($"'{SecretRedactor.Mask}.evil.example'", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_connect_timeout_is_a_network_fault_that_is_retried()
+    {
+        // What SocketsHttpHandler throws when ConnectTimeout expires: a cancellation the caller never asked for.
+        using var http = SigNozClient.CreateHttpClient(new ConnectTimeoutHandler(failures: 2));
+
+        var result = await new SigNozClient(http, new SigNozClientOptions
+        {
+            Compression = BodyCompression.None,
+            Endpoint = _server.Endpoint,
+            IngestionKey = Key,
+            AttemptTimeout = AttemptTimeout,
+        }, _time).SendAsync(Body, CancellationToken.None);
+
+        Assert.Equal(DeliveryStatus.Delivered, result.Status);
+        Assert.Equal(3, result.Attempts);
+    }
+
+    [Fact]
+    public async Task Connect_timeouts_that_outlast_the_attempts_stop_the_object_with_a_summary_not_an_exception()
+    {
+        using var http = SigNozClient.CreateHttpClient(new ConnectTimeoutHandler(failures: int.MaxValue));
+        var client = new SigNozClient(http, new SigNozClientOptions { Endpoint = _server.Endpoint, MaxAttempts = 2, AttemptTimeout = AttemptTimeout }, _time);
+        var pipeline = new FlowLogForwarder.Pipeline.FlowLogPipeline(client, new FlowLogForwarder.Pipeline.PipelineOptions { MaxBatchRecords = 10 }, TimeProvider.System);
+
+        var summary = await pipeline.ForwardAsync(TestHelpers.Gzip(FlowLogGenerator.DefaultHeader + "\n" +
+            string.Concat(Enumerable.Range(0, 50).Select(i => FlowLogGenerator.Line(i) + "\n"))),
+            FlowLogForwarder.Mapping.FlowLogSource.FromKey("b", "k.log.gz"), CancellationToken.None);
+
+        Assert.Equal(FlowLogForwarder.Pipeline.ObjectOutcome.Failed, summary.Outcome);
+        Assert.Contains("connect timeout", summary.Error, StringComparison.Ordinal);
+        Assert.Equal(0, summary.AcknowledgedThroughLine);
+    }
+
+    // Fails the first `failures` sends as a connect timeout would, then sends for real.
+    private sealed class ConnectTimeoutHandler(int failures) : DelegatingHandler(new SocketsHttpHandler { AllowAutoRedirect = false })
+    {
+        private int _calls;
+
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+            Interlocked.Increment(ref _calls) <= failures
+                ? throw new TaskCanceledException("The operation was canceled.", new TimeoutException("connect timed out"))
+                : base.SendAsync(request, cancellationToken);
+    }
 }

@@ -120,4 +120,27 @@ public class BadInputTests
         Assert.Equal(2, records.Count);
         Assert.Equal(9_223_372_036_000_000_000, records[1].GetProperty("timestamp").GetInt64()); // the largest that fits
     }
+    [Fact]
+    public async Task A_single_member_object_cut_anywhere_is_never_reported_complete()
+    {
+        var gzip = TestHelpers.Gzip(Lines(20_000)).ToArray();
+        var random = new Random(11);
+        for (var i = 0; i < 40; i++)
+        {
+            var cut = random.Next(gzip.Length / 10, gzip.Length - 1);
+            var (summary, _, _) = await TestHelpers.RunAsync(new MemoryStream(gzip[..cut]), new PipelineOptions { MaxBatchRecords = 5_000 });
+            Assert.True(summary.Outcome == ObjectOutcome.Unreadable, $"cut at {cut} of {gzip.Length}: {summary.Outcome}");
+        }
+    }
+
+    [Fact]
+    public async Task Concatenated_gzip_members_are_read_whole_and_complete()
+    {
+        byte[] both = [.. TestHelpers.Gzip(Lines(3_000)).ToArray(), .. TestHelpers.Gzip(string.Concat(Enumerable.Range(3_000, 500).Select(i => FlowLogGenerator.Line(i) + "\n"))).ToArray()];
+
+        var (summary, records, _) = await TestHelpers.RunAsync(new MemoryStream(both));
+
+        Assert.Equal(ObjectOutcome.Completed, summary.Outcome);
+        Assert.Equal(3_500, records.Count);
+    }
 }

@@ -95,9 +95,9 @@ internal sealed class Replayer(ForwarderOptions options, TextWriter output)
 
     private EventForwarder CreateForwarder(HttpClient http, IAmazonS3 s3)
     {
-        var client = new SigNozClient(http, options.ClientOptions(options.IngestionKey,
-            warning => Console.Error.WriteLine($"flowlog-forward: warning: {warning}")), TimeProvider.System);
-        var pipeline = new FlowLogPipeline(client, options.Pipeline, TimeProvider.System);
+        var exporter = ExporterFactory.Create(options, options.IngestionKey, http, TimeProvider.System,
+            warning => Console.Error.WriteLine($"flowlog-forward: warning: {warning}"));
+        var pipeline = new FlowLogPipeline(exporter, options.Pipeline, TimeProvider.System);
         var log = new JsonLog(output, TimeProvider.System);
         return new EventForwarder(new ObjectForwarder(pipeline, s3, ForwardingPolicy.From(options), log, TimeProvider.System), log, TimeProvider.System,
             "flowlog-forward-replay");

@@ -58,7 +58,8 @@ internal static class ThroughputHarness
 
         await using var sink = new CountingHttpSink();
         using var http = SigNozClient.CreateHttpClient();
-        var client = new SigNozClient(http, new SigNozClientOptions { Endpoint = sink.Endpoint, Compression = compression }, TimeProvider.System);
+        var client = new SigNozClient(http, new SigNozClientOptions { Endpoint = sink.Endpoint, Compression = compression, Protocol = pipelineOptions.Protocol },
+            TimeProvider.System);
         var pipeline = new FlowLogPipeline(client, pipelineOptions, TimeProvider.System);
         allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
         var run = Stopwatch.StartNew();

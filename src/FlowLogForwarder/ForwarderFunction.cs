@@ -26,10 +26,10 @@ internal static class ForwarderFunction
             ? await ReadKeyParameterAsync(options.Aws, parameter, cancellationToken).ConfigureAwait(false)
             : options.IngestionKey;
         // Both clients live as long as the container: connections are reused across invocations.
-        var client = new SigNozClient(SigNozClient.CreateHttpClient(),
-            options.ClientOptions(key, warning => log.Write("WARN", "compression turned off", ("reason", warning))), time);
+        var exporter = ExporterFactory.Create(options, key, SigNozClient.CreateHttpClient(), time,
+            warning => log.Write("WARN", "compression turned off", ("reason", warning)));
         var s3 = S3ClientFactory.Create(options.Aws);
-        var pipeline = new FlowLogPipeline(client, options.Pipeline, time);
+        var pipeline = new FlowLogPipeline(exporter, options.Pipeline, time);
         var forwarder = new EventForwarder(new ObjectForwarder(pipeline, s3, ForwardingPolicy.From(options), log, time), log, time,
             environment("AWS_LAMBDA_FUNCTION_NAME") ?? "flowlog-forwarder");
         log.Write("INFO", "initialised", ("config", options.ToString()));

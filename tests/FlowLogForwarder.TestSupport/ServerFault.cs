@@ -30,6 +30,10 @@ public abstract record ServerFault
     /// (a placeholder to let requests through before later faults).</summary>
     public sealed record Accept(int Code = 200) : ServerFault;
 
+    /// <summary>OTLP: accepts the request but answers 200 with <c>partial_success</c>: <paramref name="Rejected"/> records
+    /// rejected, with <paramref name="Message"/>.</summary>
+    public sealed record PartialSuccess(long Rejected, string Message) : ServerFault;
+
     /// <summary>Records the request as accepted, then closes the connection without answering: the client cannot
     /// know it was delivered, as when a response is lost.</summary>
     public sealed record AcceptThenDrop : ServerFault;

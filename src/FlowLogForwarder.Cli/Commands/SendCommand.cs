@@ -31,9 +31,9 @@ internal static class SendCommand
                 $"is read by the Lambda function only; set {ForwarderOptions.Variables.IngestionKey} for the CLI");
         }
         using var http = SigNozClient.CreateHttpClient();
-        var client = new SigNozClient(http, options.ClientOptions(options.IngestionKey,
-            warning => Console.Error.WriteLine($"flowlog-forward: warning: {warning}")), TimeProvider.System);
-        var pipeline = new FlowLogPipeline(client, options.Pipeline, TimeProvider.System);
+        var exporter = ExporterFactory.Create(options, options.IngestionKey, http, TimeProvider.System,
+            warning => Console.Error.WriteLine($"flowlog-forward: warning: {warning}"));
+        var pipeline = new FlowLogPipeline(exporter, options.Pipeline, TimeProvider.System);
 
         var exitCode = 0;
         long forwarded = 0, skipped = 0, notDelivered = 0, bytesIn = 0, bytesText = 0;

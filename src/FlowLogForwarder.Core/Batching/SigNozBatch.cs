@@ -3,7 +3,8 @@ using System.Buffers;
 namespace FlowLogForwarder.Batching;
 
 /// <summary>
-/// One request body for the SigNoz logs endpoint: a JSON array of log records, in a pooled buffer.
+/// The records of one request, in a pooled buffer: a JSON array for the SigNoz logs endpoint, or concatenated OTLP
+/// <c>log_records</c> fields of one <see cref="Resource"/>, which the exporter wraps into the request (see <see cref="Framing"/>).
 /// Records are numbered within their object, so a batch knows which line each record came from.
 /// </summary>
 public sealed class SigNozBatch : IDisposable
@@ -13,8 +14,10 @@ public sealed class SigNozBatch : IDisposable
     private byte[]? _buffer;
     private readonly int _length;
 
-    internal SigNozBatch(byte[] buffer, int length, BatchBufferPool? pool, int sequence, RecordIndex records)
+    internal SigNozBatch(byte[] buffer, int length, BatchBufferPool? pool, int sequence, RecordIndex records, BatchFraming framing, byte[]? resource)
     {
+        Framing = framing;
+        Resource = resource;
         _buffer = buffer;
         _length = length;
         _pool = pool;
@@ -25,10 +28,16 @@ public sealed class SigNozBatch : IDisposable
         LastLine = records.Line(records.Count - 1);
     }
 
-    /// <summary>The JSON array.</summary>
+    /// <summary>The records as framed: the JSON array, or the OTLP records.</summary>
     public ReadOnlyMemory<byte> Json => _buffer is { } buffer ? buffer.AsMemory(0, _length) : throw new ObjectDisposedException(nameof(SigNozBatch));
 
-    /// <summary>Size of the JSON array in bytes (still known after disposal).</summary>
+    /// <summary>How the records are joined.</summary>
+    public BatchFraming Framing { get; }
+
+    /// <summary>The encoded OTLP <c>Resource</c> every record shares; null for JSON, whose records carry their own.</summary>
+    public byte[]? Resource { get; }
+
+    /// <summary>Size of the framed records in bytes (still known after disposal).</summary>
     public int Length => _length;
 
     /// <summary>0 for the object's first batch, then 1, 2, ... (a slice keeps its batch's number).</summary>
@@ -57,21 +66,23 @@ public sealed class SigNozBatch : IDisposable
         ArgumentOutOfRangeException.ThrowIfNegative(first);
         ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(first + count, RecordCount, nameof(count));
-        var json = Json.Span;
-        // Record i spans (end(i-1), end(i)): the byte before it is '[' or ',', so it starts one past that.
-        var start = first == 0 ? 1 : _records.End(first - 1) + 1;
+        var records = Json.Span;
+        var open = Framing.Open;
+        var close = Framing.Close;
+        // Record i spans (end(i-1) + separator, end(i)]; the first one starts after the opening.
+        var start = first == 0 ? open.Length : _records.End(first - 1) + Framing.Separator.Length;
         var end = _records.End(first + count - 1);
-        var length = end - start + 2;
+        var length = open.Length + (end - start) + close.Length;
         var buffer = ArrayPool<byte>.Shared.Rent(length);
-        buffer[0] = (byte)'[';
-        json[start..end].CopyTo(buffer.AsSpan(1));
-        buffer[length - 1] = (byte)']';
+        open.CopyTo(buffer, 0);
+        records[start..end].CopyTo(buffer.AsSpan(open.Length));
+        close.CopyTo(buffer, length - close.Length);
         var index = new RecordIndex();
         for (var i = first; i < first + count; i++)
         {
-            index.Add(_records.End(i) - start + 1, _records.Line(i));
+            index.Add(_records.End(i) - start + open.Length, _records.Line(i));
         }
-        return new SigNozBatch(buffer, length, pool: null, Sequence, index);
+        return new SigNozBatch(buffer, length, pool: null, Sequence, index, Framing, Resource);
     }
 
     /// <summary>Returns the buffers to their pools; the batch must not be used afterwards.</summary>

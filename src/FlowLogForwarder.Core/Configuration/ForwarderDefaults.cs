@@ -24,6 +24,9 @@ public static class ForwarderDefaults
     /// <summary><c>FLOWLOG_SERVICE_NAME</c>: the <c>service.name</c> resource of every record.</summary>
     public const string ServiceName = "vpc-flow-logs";
 
+    /// <summary><c>SIGNOZ_PROTOCOL</c>: SigNoz's JSON logs endpoint, as the product's brief asks.</summary>
+    public const SigNozProtocol Protocol = SigNozProtocol.Json;
+
     /// <summary><c>SIGNOZ_COMPRESSION</c>: gzip, falling back to plain bodies if the endpoint refuses it.</summary>
     public const BodyCompression Compression = BodyCompression.Auto;
 

@@ -22,6 +22,7 @@ public sealed class ForwarderOptions
         public const string AttemptTimeoutSeconds = "SIGNOZ_ATTEMPT_TIMEOUT_SECONDS";
         public const string AttributeNaming = "FLOWLOG_ATTRIBUTE_NAMING";
         public const string Compression = "SIGNOZ_COMPRESSION";
+        public const string Protocol = "SIGNOZ_PROTOCOL";
         public const string ServiceName = "FLOWLOG_SERVICE_NAME";
         public const string BatchMaxBytes = "FLOWLOG_BATCH_MAX_BYTES";
         public const string BatchMaxRecords = "FLOWLOG_BATCH_MAX_RECORDS";
@@ -130,6 +131,13 @@ public sealed class ForwarderOptions
 
         var pipeline = new PipelineOptions
         {
+            Protocol = Get(Variables.Protocol)?.ToLowerInvariant() switch
+            {
+                null => ForwarderDefaults.Protocol,
+                "json" => SigNozProtocol.Json,
+                "otlp" => SigNozProtocol.Otlp,
+                var other => throw new ConfigurationException(Variables.Protocol, $"'{other}' is not json or otlp"),
+            },
             Naming = naming,
             ServiceName = Get(Variables.ServiceName) ?? ForwarderDefaults.ServiceName,
             MaxBatchBytes = ForwarderDefaults.BatchMaxBytes.Parse(Get(Variables.BatchMaxBytes)),
@@ -175,6 +183,7 @@ public sealed class ForwarderOptions
         IngestionKey = resolvedKey,
         MaxAttempts = MaxAttempts,
         AttemptTimeout = AttemptTimeout,
+        Protocol = Pipeline.Protocol,
         Compression = Compression,
         OnCompressionFallback = onCompressionFallback,
     };
@@ -183,7 +192,7 @@ public sealed class ForwarderOptions
     public override string ToString() =>
         $"endpoint={Endpoint?.GetLeftPart(UriPartial.Path) ?? "(none)"} key={(IngestionKey is null ? IngestionKeyParameter is null ? "none" : "ssm:" + IngestionKeyParameter : "set")} " +
         $"naming={Pipeline.Naming} batchBytes={Pipeline.MaxBatchBytes} batchRecords={Pipeline.MaxBatchRecords} inFlight={Pipeline.MaxInFlightBatches} " +
-        $"maxAttempts={MaxAttempts} attemptTimeout={AttemptTimeout.TotalSeconds}s compression={Compression} progressTag={ProgressTag ?? "(none)"} " +
+        $"maxAttempts={MaxAttempts} attemptTimeout={AttemptTimeout.TotalSeconds}s protocol={Pipeline.Protocol} compression={Compression} progressTag={ProgressTag ?? "(none)"} " +
         $"expectedBucketOwner={ExpectedBucketOwners?.ToString() ?? "(any)"}";
 
     private static Uri ParseEndpoint(string text, bool allowHttp)

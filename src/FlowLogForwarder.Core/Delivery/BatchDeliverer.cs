@@ -31,7 +31,15 @@ public sealed class BatchDeliverer(IBatchSink sink) : IBatchExporter
             case DeliveryStatus.Delivered:
                 // A sink that reports no wire size (a preview, a test sink) sent the JSON as it is.
                 outcome.Delivered(first, count, part.Length, result.WireBytes > 0 ? result.WireBytes : part.Length);
-                guard.Delivered(count);
+                // OTLP partial success: the endpoint took the request but rejected some records, final by the
+                // specification (retrying would not change it), so they are counted rejected, not sent again.
+                var rejected = (int)Math.Min(result.RejectedRecords, count);
+                if (rejected > 0)
+                {
+                    outcome.RejectedOnArrival(rejected, new RejectedRecord(part.FirstLine, result.HttpStatus,
+                        $"the endpoint accepted the request (lines {part.FirstLine}-{part.LastLine}) but rejected {rejected} of its {count} records: {result.Error}"));
+                }
+                guard.Delivered(count - rejected);
                 return true;
             case DeliveryStatus.Refused when count == 1:
                 outcome.Reject(first, new RejectedRecord(part.FirstLine, result.HttpStatus, result.Error ?? "refused"));

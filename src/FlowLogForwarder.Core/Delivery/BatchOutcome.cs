@@ -14,6 +14,8 @@ public sealed class BatchOutcome(int recordCount)
 {
     private readonly List<(int Index, RejectedRecord Record)> _rejected = [];
     private readonly List<RefusedRequest> _refused = [];
+    private readonly List<RejectedRecord> _rejectedOnArrival = [];
+    private int _rejectedOnArrivalCount;
 
     /// <summary>A batch none of whose records was delivered, stopped for <paramref name="reason"/>.</summary>
     public static BatchOutcome NotDelivered(int recordCount, DeliveryResult reason)
@@ -35,11 +37,15 @@ public sealed class BatchOutcome(int recordCount)
     /// <summary>Bytes on the wire (compressed when compression is on) of the requests answered 2xx.</summary>
     public long WireBytesDelivered { get; private set; }
 
-    /// <summary>Records refused alone, in order.</summary>
-    public IEnumerable<RejectedRecord> Rejected => _rejected.Select(r => r.Record);
+    /// <summary>Records refused alone, in order, then one entry per delivered request whose records the endpoint
+    /// partly rejected (OTLP <c>partial_success</c>, which names no records: the entry gives the request's first line).</summary>
+    public IEnumerable<RejectedRecord> Rejected => _rejected.Select(r => r.Record).Concat(_rejectedOnArrival);
 
-    /// <summary>Number of records refused alone.</summary>
-    public int RecordsRejected => _rejected.Count;
+    /// <summary>Records rejected: refused alone, or rejected by the endpoint in a delivered request.</summary>
+    public int RecordsRejected => _rejected.Count + _rejectedOnArrivalCount;
+
+    /// <summary>Records refused alone (those the <see cref="RefusalGuard"/> weighs).</summary>
+    public int RecordsRefusedAlone => _rejected.Count;
 
     /// <summary>Requests that were refused and split, in order.</summary>
     public IReadOnlyList<RefusedRequest> RefusedRequests => _refused;
@@ -81,6 +87,14 @@ public sealed class BatchOutcome(int recordCount)
     }
 
     internal void Refused(RefusedRequest request) => _refused.Add(request);
+
+    // Of the records just delivered, the endpoint rejected `count` after all: final, and still acknowledged.
+    internal void RejectedOnArrival(int count, RejectedRecord description)
+    {
+        RecordsDelivered -= count;
+        _rejectedOnArrivalCount += count;
+        _rejectedOnArrival.Add(description);
+    }
 
     internal void Reject(int index, RejectedRecord record)
     {

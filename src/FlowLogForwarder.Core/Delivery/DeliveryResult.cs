@@ -15,7 +15,8 @@ public enum DeliveryStatus
     /// <summary>3xx: the endpoint moved. Redirects are never followed (the key must not go to another origin, and a
     /// POST turned GET would "succeed" with nothing stored). Stops the object.</summary>
     Redirected,
-    /// <summary>Any other answer that is neither 2xx nor understood (1xx, 402, 405, 410, 415, 422, ...). Stops the object.</summary>
+    /// <summary>Any other answer that is neither 2xx nor understood (1xx, 402, 405, 410, 415, 422, ...; for OTLP also 408
+    /// and the 5xx its specification does not call retryable, such as 500 and 501). Stops the object.</summary>
     UnexpectedStatus,
     /// <summary>Transient failures (408, 429, 5xx, network) outlasted every retry. Stops the object.</summary>
     RetriesExhausted,
@@ -35,6 +36,10 @@ public readonly record struct DeliveryResult(DeliveryStatus Status, int Attempts
 
     /// <summary>Bytes of the delivered request's body as sent (compressed or not); 0 unless delivered.</summary>
     public long WireBytes { get; init; }
+
+    /// <summary>Records of a delivered request the endpoint rejected anyway (OTLP <c>partial_success</c>): final, not
+    /// retried; <see cref="Error"/> then holds the endpoint's message.</summary>
+    public long RejectedRecords { get; init; }
 
     /// <summary>Retries made beyond the first attempt.</summary>
     public int Retries => Math.Max(0, Attempts - 1);

@@ -5,8 +5,8 @@ using System.Net;
 namespace FlowLogForwarder.Delivery;
 
 /// <summary>
-/// A request body as it goes on the wire: the JSON itself, or a compressed copy of it in pooled 64 KiB chunks (so
-/// memory follows the compressed size, and no batch-sized array is ever rented for it).
+/// A request body as it goes on the wire: the batch itself (after a small head, for OTLP), or a compressed copy in
+/// pooled 64 KiB chunks (so memory follows the compressed size, and no batch-sized array is ever rented for it).
 /// </summary>
 public sealed class EncodedBody : IDisposable
 {
@@ -16,28 +16,33 @@ public sealed class EncodedBody : IDisposable
     /// <summary>The zstd level, likewise chosen by measurement.</summary>
     public const int ZstdLevel = 1;
 
+    private readonly ReadOnlyMemory<byte> _head;
     private readonly ReadOnlyMemory<byte> _plain;
     private readonly ChunkStream? _compressed;
 
-    private EncodedBody(ReadOnlyMemory<byte> plain, ChunkStream? compressed, string? contentEncoding)
+    private EncodedBody(ReadOnlyMemory<byte> head, ReadOnlyMemory<byte> plain, ChunkStream? compressed, string? contentEncoding)
     {
+        _head = head;
         _plain = plain;
         _compressed = compressed;
         ContentEncoding = contentEncoding;
     }
 
     /// <summary>Bytes on the wire.</summary>
-    public long Length => _compressed?.Length ?? _plain.Length;
+    public long Length => _compressed?.Length ?? _head.Length + _plain.Length;
 
     /// <summary>The <c>Content-Encoding</c> header's value, or null for plain JSON.</summary>
     public string? ContentEncoding { get; }
 
     /// <summary>Encodes <paramref name="json"/> as asked; <see cref="BodyCompression.Auto"/> must be resolved by the caller.</summary>
-    public static EncodedBody Encode(ReadOnlyMemory<byte> json, BodyCompression compression)
+    public static EncodedBody Encode(ReadOnlyMemory<byte> json, BodyCompression compression) => Encode(default, json, compression);
+
+    /// <summary>Encodes <paramref name="head"/> followed by <paramref name="body"/> as one body, without joining them.</summary>
+    public static EncodedBody Encode(ReadOnlyMemory<byte> head, ReadOnlyMemory<byte> body, BodyCompression compression)
     {
         if (compression == BodyCompression.None)
         {
-            return new EncodedBody(json, null, null);
+            return new EncodedBody(head, body, null, null);
         }
         var chunks = new ChunkStream();
         try
@@ -50,9 +55,10 @@ public sealed class EncodedBody : IDisposable
             };
             using (compressor)
             {
-                compressor.Write(json.Span);
+                compressor.Write(head.Span);
+                compressor.Write(body.Span);
             }
-            return new EncodedBody(default, chunks, compression == BodyCompression.Gzip ? "gzip" : "zstd");
+            return new EncodedBody(default, default, chunks, compression == BodyCompression.Gzip ? "gzip" : "zstd");
         }
         catch
         {
@@ -62,14 +68,16 @@ public sealed class EncodedBody : IDisposable
     }
 
     /// <summary>A new request content over the body (one per attempt; the body outlives them).</summary>
-    public HttpContent CreateContent() => _compressed is { } chunks ? new ChunkContent(chunks) : new ReadOnlyMemoryContent(_plain);
+    public HttpContent CreateContent() => _compressed is { } chunks ? new ChunkContent(chunks)
+        : _head.IsEmpty ? new ReadOnlyMemoryContent(_plain)
+        : new HeadedContent(_head, _plain);
 
     /// <summary>The bytes as sent, copied out (for tests and tools).</summary>
     public byte[] ToArray()
     {
         if (_compressed is null)
         {
-            return _plain.ToArray();
+            return [.. _head.Span, .. _plain.Span];
         }
         using var copy = new MemoryStream();
         _compressed.WriteTo(copy);
@@ -144,6 +152,24 @@ public sealed class EncodedBody : IDisposable
                 _chunks.Clear();
             }
             base.Dispose(disposing);
+        }
+    }
+
+    private sealed class HeadedContent(ReadOnlyMemory<byte> head, ReadOnlyMemory<byte> body) : HttpContent
+    {
+        protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context) =>
+            SerializeToStreamAsync(stream, context, CancellationToken.None);
+
+        protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context, CancellationToken cancellationToken)
+        {
+            await stream.WriteAsync(head, cancellationToken).ConfigureAwait(false);
+            await stream.WriteAsync(body, cancellationToken).ConfigureAwait(false);
+        }
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = head.Length + body.Length;
+            return true;
         }
     }
 

@@ -33,11 +33,11 @@ public sealed class RefusalGuard
     public void Confirm(BatchOutcome outcome)
     {
         if (outcome.LastRejection is { } last
-            && !IsSmallMinority(_confirmedRefused + outcome.RecordsRejected, _confirmedDelivered + outcome.RecordsDelivered))
+            && !IsSmallMinority(_confirmedRefused + outcome.RecordsRefusedAlone, _confirmedDelivered + outcome.RecordsDelivered))
         {
             outcome.RefusedWholesale(BatchDeliverer.Wholesale(last));
         }
-        _confirmedRefused += outcome.RecordsRejected;
+        _confirmedRefused += outcome.RecordsRefusedAlone;
         _confirmedDelivered += outcome.RecordsDelivered;
     }
 

@@ -9,15 +9,17 @@ using Polly.Timeout;
 namespace FlowLogForwarder.Delivery;
 
 /// <summary>
-/// Posts JSON arrays to the SigNoz HTTP logs endpoint and classifies each answer by <see cref="ResponseClassifier"/>:
-/// only 2xx delivers; 408, 429, 5xx and network errors are retried with jittered exponential backoff, honouring
-/// <c>Retry-After</c>; redirects are never followed. Error bodies are read bounded, leniently and redacted.
-/// One instance per process.
+/// Posts batches to SigNoz, as JSON arrays to its HTTP logs endpoint or as OTLP/HTTP protobuf requests
+/// (<see cref="SigNozClientOptions.Protocol"/>), and classifies each answer by <see cref="ResponseClassifier"/>: only 2xx
+/// delivers; 408, 429, 5xx (OTLP: 429, 502, 503, 504) and network errors are retried with jittered exponential backoff,
+/// honouring <c>Retry-After</c>; redirects are never followed. Error bodies are read bounded, leniently and redacted; an
+/// OTLP 2xx answer is read for its <c>partial_success</c>. One instance per process.
 /// </summary>
 public sealed class SigNozClient : IBatchSink
 {
     private const string IngestionKeyHeader = "signoz-ingestion-key";
     private static readonly MediaTypeHeaderValue Json = new("application/json");
+    private static readonly MediaTypeHeaderValue Protobuf = new(OtlpRequest.ContentType);
 
     private readonly HttpClient _http;
     private readonly SigNozClientOptions _options;
@@ -45,17 +47,18 @@ public sealed class SigNozClient : IBatchSink
         _options = options;
         _time = time;
         _redactor = new SecretRedactor(options.IngestionKey);
+        var protocol = options.Protocol;
         var builder = new ResiliencePipelineBuilder<Answer> { TimeProvider = time };
         if (options.MaxAttempts > 1)
         {
             builder.AddRetry(new RetryStrategyOptions<Answer>
             {
-                ShouldHandle = static args => ValueTask.FromResult(args.Outcome switch
+                ShouldHandle = args => ValueTask.FromResult(args.Outcome switch
                 {
                     // A cancellation the caller did not ask for is the handler's own timeout (ConnectTimeout): a network
                     // fault. Polly does not retry once the caller's token is cancelled.
                     { Exception: HttpRequestException or TimeoutRejectedException or IOException or OperationCanceledException } => true,
-                    { Result: { } answer } => ResponseClassifier.Classify(answer.Status) == ResponseClass.Transient,
+                    { Result: { } answer } => ResponseClassifier.Classify(answer.Status, protocol) == ResponseClass.Transient,
                     _ => false,
                 }),
                 MaxRetryAttempts = options.MaxAttempts - 1,
@@ -85,8 +88,20 @@ public sealed class SigNozClient : IBatchSink
         };
 
     /// <inheritdoc />
-    public ValueTask<DeliveryResult> SendAsync(SigNozBatch batch, CancellationToken cancellationToken) =>
-        SendAsync(batch.Json, cancellationToken);
+    public ValueTask<DeliveryResult> SendAsync(SigNozBatch batch, CancellationToken cancellationToken)
+    {
+        if (_options.Protocol == SigNozProtocol.Json)
+        {
+            return batch.Resource is null && batch.Framing == BatchFraming.JsonArray
+                ? SendAsync(batch.Json, cancellationToken)
+                : throw new InvalidOperationException("An OTLP batch was given to a JSON client: the pipeline and the client must share one protocol.");
+        }
+        if (batch.Resource is not { } resource || batch.Framing != BatchFraming.Concatenated)
+        {
+            throw new InvalidOperationException("A JSON batch was given to an OTLP client: the pipeline and the client must share one protocol.");
+        }
+        return SendOtlpAsync(OtlpRequest.Head(resource, batch.Length), batch.Json, cancellationToken);
+    }
 
     /// <summary>Compression fallbacks so far: the endpoint refused gzip and the process went on uncompressed.</summary>
     public int CompressionFallbacks => Volatile.Read(ref _compressionFallbacks);
@@ -130,6 +145,16 @@ public sealed class SigNozClient : IBatchSink
         return plainResult with { Attempts = result.Attempts + plainResult.Attempts };
     }
 
+    // OTLP receivers decode gzip (SigNoz Cloud documents it on every OTLP endpoint), so `auto` is gzip, never probed.
+    private async ValueTask<DeliveryResult> SendOtlpAsync(ReadOnlyMemory<byte> head, ReadOnlyMemory<byte> records, CancellationToken cancellationToken)
+    {
+        var compression = _options.Compression == BodyCompression.Auto ? BodyCompression.Gzip : _options.Compression;
+        using var body = compression == BodyCompression.None
+            ? EncodedBody.Encode(head, records, compression)
+            : await Task.Run(() => EncodedBody.Encode(head, records, compression), cancellationToken).ConfigureAwait(false);
+        return await SendEncodedAsync(body, cancellationToken).ConfigureAwait(false);
+    }
+
     private BodyCompression EffectiveCompression => _options.Compression switch
     {
         BodyCompression.Auto => Volatile.Read(ref _autoState) == AutoPlain ? BodyCompression.None : BodyCompression.Gzip,
@@ -170,10 +195,14 @@ public sealed class SigNozClient : IBatchSink
             return new DeliveryResult(DeliveryStatus.Redirected, attempt.Attempts, answer.Status,
                 _redactor.Redact($"the HTTP handler followed a redirect to host '{followed}'; redirects must not be followed"));
         }
-        var status = ResponseClassifier.StatusOf(answer.Status);
+        var status = ResponseClassifier.StatusOf(answer.Status, _options.Protocol);
         if (status == DeliveryStatus.Delivered)
         {
-            return new DeliveryResult(status, attempt.Attempts, answer.Status, null) { WireBytes = body.Length };
+            return new DeliveryResult(status, attempt.Attempts, answer.Status, answer.RejectedRecords > 0 ? answer.Body : null)
+            {
+                WireBytes = body.Length,
+                RejectedRecords = answer.RejectedRecords,
+            };
         }
         // Everything here came from the other end (a Location host can spell the key too), so all of it is redacted.
         var detail = status == DeliveryStatus.Redirected
@@ -189,7 +218,7 @@ public sealed class SigNozClient : IBatchSink
         {
             Content = state.Body.CreateContent(),
         };
-        request.Content.Headers.ContentType = Json;
+        request.Content.Headers.ContentType = _options.Protocol == SigNozProtocol.Otlp ? Protobuf : Json;
         if (state.Body.ContentEncoding is { } encoding)
         {
             request.Content.Headers.ContentEncoding.Add(encoding);
@@ -202,9 +231,11 @@ public sealed class SigNozClient : IBatchSink
         var status = (int)response.StatusCode;
         var sentTo = response.RequestMessage?.RequestUri;
         var redirectedTo = sentTo is not null && sentTo != _options.Endpoint ? sentTo.Host : null;
-        if (ResponseClassifier.Classify(status) == ResponseClass.Delivered && redirectedTo is null)
+        if (ResponseClassifier.Classify(status, _options.Protocol) == ResponseClass.Delivered && redirectedTo is null)
         {
-            return new Answer(status, null, null, null, null, null);
+            return _options.Protocol == SigNozProtocol.Otlp
+                ? await ReadPartialSuccessAsync(status, response.Content, cancellationToken).ConfigureAwait(false)
+                : new Answer(status, null, null, null, null, null);
         }
         // The body is read inside the attempt's timeout and bounded, so a stalled or huge error body cannot hang or
         // exhaust the process; the status alone decides what happens.
@@ -212,6 +243,29 @@ public sealed class SigNozClient : IBatchSink
         return new Answer(status, Printable(response.ReasonPhrase), response.Headers.RetryAfter, response.Headers.Location is { } location
             ? location.IsAbsoluteUri ? location.Host : _options.Endpoint.Host
             : null, body, redirectedTo);
+    }
+
+    // A 2xx OTLP answer may say that some records were rejected all the same: final, so counted, never retried. A body
+    // that is not a response (a proxy's page) says nothing about records, and the status alone decides, as for JSON.
+    private async ValueTask<Answer> ReadPartialSuccessAsync(int status, HttpContent content, CancellationToken cancellationToken)
+    {
+        using var buffer = new MemoryStream();
+        var stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        await using (stream.ConfigureAwait(false))
+        {
+            var chunk = new byte[4096];
+            int read;
+            while (buffer.Length < OtlpRequest.MaxResponseBytes
+                && (read = await stream.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
+            {
+                buffer.Write(chunk, 0, read);
+            }
+        }
+        if (!OtlpRequest.TryReadPartialSuccess(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), out var rejected, out var message) || rejected <= 0)
+        {
+            return new Answer(status, null, null, null, null, null);
+        }
+        return new Answer(status, null, null, null, Printable(message ?? "(no message)"), null) { RejectedRecords = rejected };
     }
 
     private TimeSpan? RetryAfter(Answer? answer)
@@ -241,7 +295,10 @@ public sealed class SigNozClient : IBatchSink
     };
 
     // One attempt's answer, with the response already disposed.
-    private sealed record Answer(int Status, string? Reason, RetryConditionHeaderValue? RetryAfter, string? LocationHost, string? Body, string? RedirectedTo);
+    private sealed record Answer(int Status, string? Reason, RetryConditionHeaderValue? RetryAfter, string? LocationHost, string? Body, string? RedirectedTo)
+    {
+        public long RejectedRecords { get; init; }
+    }
 
     private sealed class AttemptState(SigNozClient client, EncodedBody body)
     {

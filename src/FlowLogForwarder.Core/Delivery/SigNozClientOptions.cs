@@ -23,7 +23,11 @@ public sealed record SigNozClientOptions
     /// <summary>Time allowed for one HTTP attempt.</summary>
     public TimeSpan AttemptTimeout { get; init; } = TimeSpan.FromSeconds(ForwarderDefaults.AttemptTimeoutSeconds.Default);
 
-    /// <summary>How bodies are compressed.</summary>
+    /// <summary>What is sent: JSON arrays, or OTLP/HTTP protobuf requests.</summary>
+    public SigNozProtocol Protocol { get; init; } = ForwarderDefaults.Protocol;
+
+    /// <summary>How bodies are compressed; for OTLP, <see cref="BodyCompression.Auto"/> is gzip, which OTLP receivers
+    /// (SigNoz Cloud's included) support, so it is not probed.</summary>
     public BodyCompression Compression { get; init; } = ForwarderDefaults.Compression;
 
     /// <summary>Told (once) when <see cref="BodyCompression.Auto"/> falls back to uncompressed bodies.</summary>

@@ -11,7 +11,7 @@ namespace FlowLogForwarder.Mapping;
 /// change between records (attribute names, the resources block) is encoded once per object, so each record costs
 /// only its values: no allocation, no per-property bookkeeping.
 /// </summary>
-public sealed class FlowRecordJsonWriter
+public sealed class FlowRecordJsonWriter : ILogRecordWriter
 {
     private const ulong NanosecondsPerSecond = 1_000_000_000;
 
@@ -44,6 +44,12 @@ public sealed class FlowRecordJsonWriter
         _naming = naming;
         _serviceName = serviceName;
     }
+
+    /// <inheritdoc />
+    public BatchFraming Framing => BatchFraming.JsonArray;
+
+    /// <summary>Always null: every JSON record carries its resources.</summary>
+    public byte[]? Resource => null;
 
     /// <summary>Prepares for the records of one object: its layout and where it came from.</summary>
     public void BeginObject(FlowLogHeader header, FlowLogSource source)
@@ -245,22 +251,10 @@ public sealed class FlowRecordJsonWriter
         using (var writer = new Utf8JsonWriter(buffer, ResourceWriterOptions))
         {
             writer.WriteStartObject();
-            writer.WriteString("cloud.provider", "aws");
-            writer.WriteString("cloud.platform", "aws_vpc");
-            if ((recordAccount ?? _source.AccountId) is { } account)
+            foreach (var (key, value) in ResourceAttributes.Of(_source, _serviceName, recordAccount, recordRegion))
             {
-                writer.WriteString("cloud.account.id", account);
+                writer.WriteString(key, value);
             }
-            if ((recordRegion ?? _source.Region) is { } region)
-            {
-                writer.WriteString("cloud.region", region);
-            }
-            writer.WriteString("service.name", _serviceName);
-            if (_source.Bucket is { } bucket)
-            {
-                writer.WriteString("aws.s3.bucket", bucket);
-            }
-            writer.WriteString("aws.s3.key", _source.Key);
             writer.WriteEndObject();
         }
         return buffer.ToArray();

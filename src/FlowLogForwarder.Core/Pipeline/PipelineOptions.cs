@@ -1,4 +1,5 @@
 using FlowLogForwarder.Configuration;
+using FlowLogForwarder.Delivery;
 using FlowLogForwarder.Mapping;
 
 namespace FlowLogForwarder.Pipeline;
@@ -6,6 +7,9 @@ namespace FlowLogForwarder.Pipeline;
 /// <summary>How an object is turned into batches; the defaults are <see cref="ForwarderDefaults"/>'.</summary>
 public sealed record PipelineOptions
 {
+    /// <summary>The encoding of records and requests; the exporter must speak the same.</summary>
+    public SigNozProtocol Protocol { get; init; } = ForwarderDefaults.Protocol;
+
     /// <summary>Attribute names: OpenTelemetry conventions or AWS field names.</summary>
     public AttributeNaming Naming { get; init; } = ForwarderDefaults.Naming;
 

@@ -1,5 +1,6 @@
 using System.Text.Unicode;
 using FlowLogForwarder.Batching;
+using FlowLogForwarder.Delivery;
 using FlowLogForwarder.Mapping;
 using FlowLogForwarder.Parsing;
 using FlowLogForwarder.Reading;
@@ -13,20 +14,23 @@ namespace FlowLogForwarder.Pipeline;
 internal sealed class RecordProcessor : IDisposable
 {
     private readonly FlowLogSource _source;
-    private readonly FlowRecordJsonWriter _mapper;
+    private readonly ILogRecordWriter _mapper;
     private readonly PooledBufferWriter _scratch = new(4096);
     private readonly SigNozBatchWriter _batches;
     private readonly PipelineCursor _cursor;
     private readonly ForwardingTally _tally;
     private FlowRecordParser? _parser;
 
-    public RecordProcessor(PipelineOptions options, FlowLogSource source, PipelineCursor cursor, ForwardingTally tally, BatchBufferPool pool)
+    public RecordProcessor(PipelineOptions options, FlowLogSource source, PipelineCursor cursor, ForwardingTally tally, BatchBufferPool pool,
+        TimeProvider time)
     {
         _source = source;
         _cursor = cursor;
         _tally = tally;
-        _mapper = new FlowRecordJsonWriter(options.Naming, options.ServiceName);
-        _batches = new SigNozBatchWriter(options.MaxBatchBytes, options.MaxBatchRecords, pool);
+        _mapper = options.Protocol == SigNozProtocol.Otlp
+            ? new OtlpLogRecordWriter(options.Naming, options.ServiceName, time)
+            : new FlowRecordJsonWriter(options.Naming, options.ServiceName);
+        _batches = new SigNozBatchWriter(options.MaxBatchBytes, options.MaxBatchRecords, pool, _mapper.Framing);
     }
 
     /// <summary>Processes one line from the source; returns a batch when one closed.</summary>
@@ -83,7 +87,7 @@ internal sealed class RecordProcessor : IDisposable
             return null;
         }
         _tally.Record();
-        return _batches.Add(_scratch.WrittenSpan, number);
+        return _batches.Add(_scratch.WrittenSpan, number, _mapper.Resource);
     }
 
     /// <summary>Closes the open batch, if any.</summary>

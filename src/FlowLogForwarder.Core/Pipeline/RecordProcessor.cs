@@ -25,7 +25,7 @@ internal sealed class RecordProcessor : IDisposable
         _source = source;
         _cursor = cursor;
         _tally = tally;
-        _mapper = new FlowRecordJsonWriter(options.Naming, options.ServiceName);
+        _mapper = new FlowRecordJsonWriter(options.Naming, options.ServiceName, options.Body);
         _batches = new SigNozBatchWriter(options.MaxBatchBytes, options.MaxBatchRecords, pool);
     }
 

@@ -14,25 +14,12 @@ internal static class BenchCommand
         var records = CliOptions.Number("--records", "N", "Records in the generated object", 1_000_000L, 1, long.MaxValue);
         var v5 = new Option<bool>("--v5") { Description = "Generate the v5 custom format instead of the v2 default" };
         var file = new Option<string>("--file") { Description = "Use this object (generated first when it does not exist)", HelpName = "F" };
-        var compression = new Option<string>("--compression")
-        {
-            Description = $"Request body compression: auto, gzip, zstd or none; overrides {ForwarderOptions.Variables.Compression}",
-            HelpName = "MODE",
-        };
-        compression.AcceptOnlyFromAmong("auto", "gzip", "zstd", "none");
-        var body = new Option<string>("--body")
-        {
-            Description = $"Each record's body: line, summary or none; overrides {ForwarderOptions.Variables.Body}",
-            HelpName = "MODE",
-        };
-        body.AcceptOnlyFromAmong("line", "summary", "none");
-        var protocol = new Option<string>("--protocol")
-        {
-            Description = "Wire protocol: json (SigNoz's /logs/json); otlp arrives with the OTLP exporter",
-            HelpName = "P",
-            DefaultValueFactory = _ => ThroughputHarness.Protocols[0],
-        };
-        protocol.AcceptOnlyFromAmong(ThroughputHarness.Protocols);
+        var compression = CliOptions.Choice("--compression", "MODE",
+            $"Request body compression: auto, gzip, zstd or none; overrides {ForwarderOptions.Variables.Compression}", "auto", "gzip", "zstd", "none");
+        var body = CliOptions.Choice("--body", "MODE",
+            $"Each record's body: line, summary or none; overrides {ForwarderOptions.Variables.Body}", "line", "summary", "none");
+        var protocol = CliOptions.Choice("--protocol", "P",
+            "Wire protocol: json (SigNoz's /logs/json); otlp arrives with the OTLP exporter [default: json]", ThroughputHarness.Protocols);
         var linkMbps = CliOptions.Number("--link-mbps", "N", "The receiver reads at most N Mbit/s (a Lambda's network path); 0: unlimited", 0, 0, 100_000);
         var command = new Command("bench", "Throughput harness: records/s, bytes per record and peak RSS against plain gunzip of the same object")
         {
@@ -49,7 +36,7 @@ internal static class BenchCommand
             var options = ForwarderOptions.Load(Environment.GetEnvironmentVariable, overrides, requireEndpoint: false);
             var mbps = parseResult.GetValue(linkMbps);
             return ThroughputHarness.RunAsync(parseResult.GetValue(records), parseResult.GetValue(v5), parseResult.GetValue(file), options.Pipeline,
-                options.Compression, parseResult.GetValue(protocol)!, mbps > 0 ? mbps : null, Console.Out, cancellationToken);
+                options.Compression, parseResult.GetValue(protocol) ?? ThroughputHarness.Protocols[0], mbps > 0 ? mbps : null, Console.Out, cancellationToken);
         });
         return command;
     }

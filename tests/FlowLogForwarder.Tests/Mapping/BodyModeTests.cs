@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using CsCheck;
 using FlowLogForwarder.Batching;
 using FlowLogForwarder.Mapping;
 using FlowLogForwarder.Parsing;
@@ -94,6 +95,22 @@ public class BodyModeTests
     {
         Assert.Equal("ACCEPT\"x 10.0.0.\\1 -> - (2 packets)",
             await SummaryAsync("action srcaddr packets", "ACCEPT\"x 10.0.0.\\1 2"));
+    }
+
+    [Fact]
+    public void Summary_of_arbitrary_bytes_is_always_a_JSON_string()
+    {
+        // Every column the summary reads, in an order unlike AWS's; values drawn from bytes JSON must escape and '-'.
+        var header = Encoding.ASCII.GetBytes("action log-status interface-id protocol pkt-srcaddr srcaddr srcport dstaddr pkt-dstaddr dstport packets bytes\n");
+        byte[] special = [(byte)' ', (byte)'\n', (byte)'-', (byte)':', (byte)'"', (byte)'\\', 0, 0x1F, 0xC3, 0xA9, (byte)'6', (byte)'1'];
+        var bytes = Gen.OneOf(Gen.Byte, Gen.Int[0, special.Length - 1].Select(i => special[i]));
+        bytes.Array[0, 2000].Sample(body =>
+        {
+            var (summary, records, _) = TestHelpers.RunAsync(new MemoryStream([.. header, .. body]), new PipelineOptions { Body = BodyMode.Summary })
+                .GetAwaiter().GetResult();
+            Assert.Equal(summary.RecordsForwarded, summary.RecordsRead);
+            Assert.All(records, r => Assert.Equal(JsonValueKind.String, r.GetProperty("body").ValueKind));
+        }, iter: 300);
     }
 
     [Fact]

@@ -8,7 +8,8 @@ namespace FlowLogForwarder.Cli;
 
 /// <summary>
 /// The cheapest possible HTTP/1.1 endpoint on 127.0.0.1 for throughput runs: it reads each request body, counts it,
-/// and answers 200 with keep-alive, so the measurement is of the forwarder, not of a JSON-parsing receiver.
+/// and answers 200 with keep-alive, so the measurement is of the forwarder, not of a JSON-parsing receiver. With a
+/// <see cref="LinkThrottle"/> it reads no faster than the link's rate, so the sender meets a real network's limit.
 /// </summary>
 internal sealed class CountingHttpSink : IAsyncDisposable
 {
@@ -16,11 +17,13 @@ internal sealed class CountingHttpSink : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly List<Task> _connections = [];
     private readonly Task _accepting;
+    private readonly LinkThrottle? _link;
     private long _requests;
     private long _bodyBytes;
 
-    public CountingHttpSink()
+    public CountingHttpSink(LinkThrottle? link = null)
     {
+        _link = link;
         _listener.Start();
         Endpoint = new Uri($"http://127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}/logs/json");
         _accepting = AcceptAsync();
@@ -59,6 +62,11 @@ internal sealed class CountingHttpSink : IAsyncDisposable
             {
                 return;
             }
+            if (_link is not null)
+            {
+                // Bounds what the kernel takes in ahead of the throttled reads, so the sender feels the limit at once.
+                socket.ReceiveBufferSize = LinkThrottle.BurstBytes;
+            }
             lock (_connections)
             {
                 _connections.Add(ServeAsync(socket));
@@ -86,7 +94,7 @@ internal sealed class CountingHttpSink : IAsyncDisposable
                         end -= start;
                         start = 0;
                     }
-                    var read = await socket.ReceiveAsync(buffer.AsMemory(end), _stop.Token).ConfigureAwait(false);
+                    var read = await ReceiveAsync(socket, buffer.AsMemory(end)).ConfigureAwait(false);
                     if (read == 0)
                     {
                         return;
@@ -101,7 +109,7 @@ internal sealed class CountingHttpSink : IAsyncDisposable
                 remaining -= buffered;
                 while (remaining > 0)
                 {
-                    var read = await socket.ReceiveAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, remaining)), _stop.Token).ConfigureAwait(false);
+                    var read = await ReceiveAsync(socket, buffer.AsMemory(0, (int)Math.Min(buffer.Length, remaining))).ConfigureAwait(false);
                     if (read == 0)
                     {
                         return;
@@ -122,6 +130,18 @@ internal sealed class CountingHttpSink : IAsyncDisposable
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
+    }
+
+    // Every byte read crosses the link, headers included; a throttled read takes at most one burst.
+    private async ValueTask<int> ReceiveAsync(Socket socket, Memory<byte> into)
+    {
+        if (_link is null)
+        {
+            return await socket.ReceiveAsync(into, _stop.Token).ConfigureAwait(false);
+        }
+        var read = await socket.ReceiveAsync(into[..Math.Min(into.Length, LinkThrottle.BurstBytes)], _stop.Token).ConfigureAwait(false);
+        await _link.WaitAsync(read, _stop.Token).ConfigureAwait(false);
+        return read;
     }
 
     private static long ContentLength(ReadOnlySpan<byte> headers)

@@ -12,15 +12,19 @@ namespace FlowLogForwarder.Cli;
 
 /// <summary>
 /// <c>flowlog-forward bench</c>: generates a realistic gzipped flow log object, times plain GZipStream decompression of
-/// it as the baseline, then forwards it through the real pipeline to a loopback HTTP endpoint and prints the ratio.
+/// it as the baseline, then forwards it through the real pipeline to a loopback HTTP endpoint (optionally behind a
+/// link of limited rate) and prints records/s, bytes per record and the ratio.
 /// </summary>
 internal static class ThroughputHarness
 {
+    /// <summary>The wire protocols the bench can drive.</summary>
+    public static readonly string[] Protocols = ["json", "otlp"];
+
     private const string V2Header = FlowLogHeader.DefaultFormat;
     private const string V5Header = V2Header + " vpc-id subnet-id instance-id tcp-flags type pkt-srcaddr pkt-dstaddr region az-id pkt-src-aws-service pkt-dst-aws-service flow-direction traffic-path";
 
     public static async Task<int> RunAsync(long records, bool v5, string? file, PipelineOptions pipelineOptions, BodyCompression compression,
-        TextWriter output, CancellationToken cancellationToken)
+        string protocol, double? linkMbps, TextWriter output, CancellationToken cancellationToken)
     {
         var path = file ?? Path.Combine(Path.GetTempPath(), $"flowlog-bench-{records}-{(v5 ? "v5" : "v2")}.log.gz");
         if (!File.Exists(path))
@@ -56,11 +60,11 @@ internal static class ThroughputHarness
         offline.Stop();
         var offlineAllocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
 
-        await using var sink = new CountingHttpSink();
+        await using var sink = new CountingHttpSink(linkMbps is { } mbps ? new LinkThrottle(mbps, TimeProvider.System) : null);
         using var http = SigNozClient.CreateHttpClient();
-        var client = new SigNozClient(http, new SigNozClientOptions { Endpoint = sink.Endpoint, Compression = compression, Protocol = pipelineOptions.Protocol },
+        var wire = protocol == "otlp" ? SigNozProtocol.Otlp : SigNozProtocol.Json;
+        var pipeline = new FlowLogPipeline(CreateExporter(wire, http, sink.Endpoint, compression), pipelineOptions with { Protocol = wire },
             TimeProvider.System);
-        var pipeline = new FlowLogPipeline(client, pipelineOptions, TimeProvider.System);
         allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
         var run = Stopwatch.StartNew();
         var summary = await pipeline.ForwardAsync(File.OpenRead(path), FlowLogSource.FromKey("bench", Path.GetFileName(path)), cancellationToken)
@@ -69,18 +73,27 @@ internal static class ThroughputHarness
         var runAllocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
 
         var seconds = run.Elapsed.TotalSeconds;
+        var forwarded = (double)Math.Max(1, summary.RecordsForwarded);
+        var peakRss = (ProcessMemory.PeakResidentBytes() ?? 0) / 1048576.0;
         var c = CultureInfo.InvariantCulture;
         var report = new StringBuilder()
+            .AppendLine(c, $"settings:      protocol={protocol} compression={compression} body={pipelineOptions.Body} link={(linkMbps is { } l ? l.ToString(c) + " Mbit/s" : "unlimited")}")
             .AppendLine(c, $"object:        {gzBytes / 1e6:F1} MB gzip, {textBytes / 1e6:F1} MB text, {summary.RecordsRead:N0} records ({summary.Outcome})")
             .AppendLine(c, $"gunzip alone:  {baseline.Elapsed.TotalSeconds:F3} s  ({textBytes / 1e6 / baseline.Elapsed.TotalSeconds:F0} MB/s, {summary.RecordsRead / baseline.Elapsed.TotalSeconds:N0} records/s)")
             .AppendLine(c, $"no network:    {offline.Elapsed.TotalSeconds:F3} s  ({offlineSummary.RecordsRead / offline.Elapsed.TotalSeconds:N0} records/s: gunzip, parse, map, JSON, batch; {offlineAllocated / (double)Math.Max(1, offlineSummary.RecordsRead):F1} B allocated/record)")
             .AppendLine(c, $"forwarding:    {seconds:F3} s  ({summary.RecordsForwarded / seconds:N0} records/s, {textBytes / 1e6 / seconds:F0} MB/s of text, {summary.BytesJson / 1e6 / seconds:F0} MB/s of JSON; {runAllocated / (double)Math.Max(1, summary.RecordsRead):F1} B allocated/record)")
             .AppendLine(c, $"ratio:         {seconds / baseline.Elapsed.TotalSeconds:F2}x plain decompression")
             .AppendLine(c, $"sent:          {sink.Requests} requests, {summary.BytesJson / 1e6:F1} MB JSON ({summary.BytesJson / (double)Math.Max(1, summary.RecordsForwarded):F1} B/record), {sink.BodyBytes / 1e6:F1} MB on the wire ({compression}: {summary.BytesOut / (double)Math.Max(1, summary.RecordsForwarded):F1} B/record)")
-            .AppendLine(c, $"peak RSS:      {(ProcessMemory.PeakResidentBytes() ?? 0) / 1048576.0:F1} MiB (whole process, generation included when it ran)");
+            .AppendLine(c, $"peak RSS:      {peakRss:F1} MiB (whole process, generation included when it ran)")
+            // One line for scripts that collect runs.
+            .AppendLine(c, $"result: records_per_s={summary.RecordsForwarded / seconds:F0} json_bytes_per_record={summary.BytesJson / forwarded:F1} wire_bytes_per_record={summary.BytesOut / forwarded:F1} peak_rss_mib={peakRss:F1}");
         await output.WriteAsync(report.ToString()).ConfigureAwait(false);
         return summary.RecordsForwarded == summary.RecordsRead && sink.BodyBytes == summary.BytesOut ? 0 : 1;
     }
+
+    // The one place the bench makes its exporter, so each protocol is measured through the same harness.
+    private static BatchDeliverer CreateExporter(SigNozProtocol protocol, HttpClient http, Uri endpoint, BodyCompression compression) =>
+        new(new SigNozClient(http, new SigNozClientOptions { Endpoint = endpoint, Compression = compression, Protocol = protocol }, TimeProvider.System));
 
     private sealed class DiscardingSink : IBatchSink
     {

@@ -15,7 +15,7 @@ public sealed class CliCommandLineTests : IDisposable
         { "send", ["<FILE>", "--endpoint <URL>", "--allow-http"] },
         { "sink", ["--port <N>", "[default: 4318]"] },
         { "replay", ["--event-file <F>", "--queue-url <URL>", "--max-messages <N>", "--keep", "--endpoint <URL>", "--allow-http"] },
-        { "bench", ["--records <N>", "--v5", "--file <F>"] },
+        { "bench", ["--records <N>", "--v5", "--file <F>", "--compression <MODE>", "--body <MODE>", "--protocol <P>", "--link-mbps <N>"] },
     };
 
     [Theory]
@@ -63,6 +63,10 @@ public sealed class CliCommandLineTests : IDisposable
     [InlineData(new[] { "sink", "--port", "http" }, "--port")]
     [InlineData(new[] { "bench", "--records", "0" }, "--records")]
     [InlineData(new[] { "bench", "--records", "-5" }, "--records")]
+    [InlineData(new[] { "bench", "--compression", "brotli" }, "--compression takes auto, gzip, zstd or none, not 'brotli'")]
+    [InlineData(new[] { "bench", "--body", "short" }, "--body takes line, summary or none, not 'short'")]
+    [InlineData(new[] { "bench", "--protocol", "otlp" }, "--protocol takes json, not 'otlp'")]
+    [InlineData(new[] { "bench", "--link-mbps", "-1" }, "--link-mbps")]
     [InlineData(new[] { "replay", "--queue-url", "http://q", "--max-messages", "0" }, "--max-messages")]
     [InlineData(new[] { "send", "x.log.gz", "--endpoint" }, "--endpoint")]
     [InlineData(new[] { "replay" }, "--queue-url")]

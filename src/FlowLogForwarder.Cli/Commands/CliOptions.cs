@@ -31,6 +31,29 @@ internal static class CliOptions
         },
     };
 
+    /// <summary>An option that takes one of <paramref name="values"/> (any case, answered lower-cased); another value is
+    /// a usage error naming the option and the values it takes.</summary>
+    public static Option<string> Choice(string name, string helpName, string description, params string[] values)
+    {
+        var option = new Option<string>(name)
+        {
+            Description = description,
+            HelpName = helpName,
+            CustomParser = result =>
+            {
+                var text = result.Tokens[^1].Value;
+                if (Array.Find(values, v => v.Equals(text, StringComparison.OrdinalIgnoreCase)) is { } value)
+                {
+                    return value;
+                }
+                result.AddError($"{name} takes {string.Join(", ", values[..^1])}{(values.Length > 1 ? " or " : "")}{values[^1]}, not '{text}'");
+                return null;
+            },
+        };
+        option.CompletionSources.Add(values);
+        return option;
+    }
+
     /// <summary>A validator for arguments that take any text (file names): a value that looks like an option is a
     /// misspelt or unknown option, which the parser would otherwise take for a file name (give a file named so as ./-name).</summary>
     public static void RefuseOptionLikeValues(SymbolResult result)

@@ -9,4 +9,10 @@ public sealed record ConfigurationOverrides
 
     /// <summary>True allows an http endpoint as <c>SIGNOZ_ALLOW_HTTP=true</c> does; false leaves the variable to decide.</summary>
     public bool AllowHttp { get; init; }
+
+    /// <summary>Used instead of <c>FLOWLOG_BODY</c>; null leaves the variable to decide.</summary>
+    public Mapping.BodyMode? Body { get; init; }
+
+    /// <summary>Used instead of <c>SIGNOZ_COMPRESSION</c>; null leaves the variable to decide.</summary>
+    public Delivery.BodyCompression? Compression { get; init; }
 }

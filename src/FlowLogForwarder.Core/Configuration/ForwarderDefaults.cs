@@ -21,6 +21,9 @@ public static class ForwarderDefaults
     /// <summary><c>FLOWLOG_ATTRIBUTE_NAMING</c>: OpenTelemetry names, as the OpenTelemetry collector's decoder.</summary>
     public const AttributeNaming Naming = AttributeNaming.OpenTelemetry;
 
+    /// <summary><c>FLOWLOG_BODY</c>: the original line, as before the option existed.</summary>
+    public const BodyMode Body = BodyMode.Line;
+
     /// <summary><c>FLOWLOG_SERVICE_NAME</c>: the <c>service.name</c> resource of every record.</summary>
     public const string ServiceName = "vpc-flow-logs";
 

@@ -21,6 +21,7 @@ public sealed class ForwarderOptions
         public const string MaxAttempts = "SIGNOZ_MAX_ATTEMPTS";
         public const string AttemptTimeoutSeconds = "SIGNOZ_ATTEMPT_TIMEOUT_SECONDS";
         public const string AttributeNaming = "FLOWLOG_ATTRIBUTE_NAMING";
+        public const string Body = "FLOWLOG_BODY";
         public const string Compression = "SIGNOZ_COMPRESSION";
         public const string Protocol = "SIGNOZ_PROTOCOL";
         public const string ServiceName = "FLOWLOG_SERVICE_NAME";
@@ -129,6 +130,10 @@ public sealed class ForwarderOptions
             var other => throw new ConfigurationException(Variables.AttributeNaming, $"'{other}' is not 'otel' or 'aws'"),
         };
 
+        // As with SIGNOZ_ALLOW_HTTP, a variable is parsed even when a flag overrides it: a typo fails everywhere alike.
+        var body = ParseBody(Get(Variables.Body));
+        var compression = ParseCompression(Get(Variables.Compression));
+
         var pipeline = new PipelineOptions
         {
             Protocol = Get(Variables.Protocol)?.ToLowerInvariant() switch
@@ -139,6 +144,7 @@ public sealed class ForwarderOptions
                 var other => throw new ConfigurationException(Variables.Protocol, $"'{other}' is not json or otlp"),
             },
             Naming = naming,
+            Body = overrides?.Body ?? body,
             ServiceName = Get(Variables.ServiceName) ?? ForwarderDefaults.ServiceName,
             MaxBatchBytes = ForwarderDefaults.BatchMaxBytes.Parse(Get(Variables.BatchMaxBytes)),
             MaxBatchRecords = ForwarderDefaults.BatchMaxRecords.Parse(Get(Variables.BatchMaxRecords)),
@@ -162,15 +168,7 @@ public sealed class ForwarderOptions
             MaxObjectBytes = ForwarderDefaults.MaxObjectBytes.Parse(Get(Variables.MaxObjectBytes)),
             MaxAttempts = ForwarderDefaults.MaxAttempts.Parse(Get(Variables.MaxAttempts)),
             AttemptTimeout = TimeSpan.FromSeconds(ForwarderDefaults.AttemptTimeoutSeconds.Parse(Get(Variables.AttemptTimeoutSeconds))),
-            Compression = Get(Variables.Compression)?.ToLowerInvariant() switch
-            {
-                null => ForwarderDefaults.Compression,
-                "auto" => BodyCompression.Auto,
-                "gzip" => BodyCompression.Gzip,
-                "zstd" => BodyCompression.Zstd,
-                "none" => BodyCompression.None,
-                var other => throw new ConfigurationException(Variables.Compression, $"'{other}' is not auto, gzip, zstd or none"),
-            },
+            Compression = overrides?.Compression ?? compression,
             Aws = AwsOptions.Load(environment),
         };
     }
@@ -191,7 +189,7 @@ public sealed class ForwarderOptions
     /// <summary>A one-line description for start-up logs; the key is never included.</summary>
     public override string ToString() =>
         $"endpoint={Endpoint?.GetLeftPart(UriPartial.Path) ?? "(none)"} key={(IngestionKey is null ? IngestionKeyParameter is null ? "none" : "ssm:" + IngestionKeyParameter : "set")} " +
-        $"naming={Pipeline.Naming} batchBytes={Pipeline.MaxBatchBytes} batchRecords={Pipeline.MaxBatchRecords} inFlight={Pipeline.MaxInFlightBatches} " +
+        $"naming={Pipeline.Naming} body={Pipeline.Body} batchBytes={Pipeline.MaxBatchBytes} batchRecords={Pipeline.MaxBatchRecords} inFlight={Pipeline.MaxInFlightBatches} " +
         $"maxAttempts={MaxAttempts} attemptTimeout={AttemptTimeout.TotalSeconds}s protocol={Pipeline.Protocol} compression={Compression} progressTag={ProgressTag ?? "(none)"} " +
         $"expectedBucketOwner={ExpectedBucketOwners?.ToString() ?? "(any)"}";
 
@@ -223,6 +221,25 @@ public sealed class ForwarderOptions
             ? throw new ConfigurationException(Variables.ProgressTag, $"'{text}' is not an S3 tag key: it {problem}")
             : text;
     }
+
+    private static BodyMode ParseBody(string? text) => text?.ToLowerInvariant() switch
+    {
+        null => ForwarderDefaults.Body,
+        "line" => BodyMode.Line,
+        "summary" => BodyMode.Summary,
+        "none" => BodyMode.None,
+        _ => throw new ConfigurationException(Variables.Body, $"'{text}' is not line, summary or none"),
+    };
+
+    private static BodyCompression ParseCompression(string? text) => text?.ToLowerInvariant() switch
+    {
+        null => ForwarderDefaults.Compression,
+        "auto" => BodyCompression.Auto,
+        "gzip" => BodyCompression.Gzip,
+        "zstd" => BodyCompression.Zstd,
+        "none" => BodyCompression.None,
+        _ => throw new ConfigurationException(Variables.Compression, $"'{text}' is not auto, gzip, zstd or none"),
+    };
 
     private static bool ParseBool(string name, string? text, bool fallback) => text?.ToLowerInvariant() switch
     {

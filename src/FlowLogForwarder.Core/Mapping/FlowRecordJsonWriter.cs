@@ -15,8 +15,9 @@ public sealed class FlowRecordJsonWriter : ILogRecordWriter
 {
     private const ulong NanosecondsPerSecond = 1_000_000_000;
 
-    private static readonly byte[] SeverityInfo = "\"severity_text\":\"INFO\",\"severity_number\":9,\"body\":"u8.ToArray();
-    private static readonly byte[] SeverityWarn = "\"severity_text\":\"WARN\",\"severity_number\":13,\"body\":"u8.ToArray();
+    private static readonly byte[] SeverityInfo = "\"severity_text\":\"INFO\",\"severity_number\":9"u8.ToArray();
+    private static readonly byte[] SeverityWarn = "\"severity_text\":\"WARN\",\"severity_number\":13"u8.ToArray();
+    private static readonly byte[] BodyKey = ",\"body\":"u8.ToArray();
     private static readonly byte[] AttributesStart = ",\"attributes\":{"u8.ToArray();
     private static readonly byte[] ResourcesStart = "},\"resources\":"u8.ToArray();
     private static readonly byte[] SourceAddress = Name("source.address");
@@ -27,6 +28,8 @@ public sealed class FlowRecordJsonWriter : ILogRecordWriter
 
     private readonly AttributeNaming _naming;
     private readonly string _serviceName;
+    private readonly BodyMode _body;
+    private readonly FlowRecordSummary _summary = new();
     private ColumnPlan[] _plan = [];
     private FlowLogSource _source = new(null, "", null, null);
     private int _fixedBytes;
@@ -38,11 +41,13 @@ public sealed class FlowRecordJsonWriter : ILogRecordWriter
     private byte[] _resourcesAccount = [];
     private byte[] _resourcesRegion = [];
 
-    /// <summary>Creates a writer that names attributes per <paramref name="naming"/> and sets <c>service.name</c>.</summary>
-    public FlowRecordJsonWriter(AttributeNaming naming, string serviceName)
+    /// <summary>Creates a writer that names attributes per <paramref name="naming"/>, sets <c>service.name</c> and
+    /// writes the <c>body</c> per <paramref name="body"/>.</summary>
+    public FlowRecordJsonWriter(AttributeNaming naming, string serviceName, BodyMode body = BodyMode.Line)
     {
         _naming = naming;
         _serviceName = serviceName;
+        _body = body;
     }
 
     /// <inheritdoc />
@@ -66,7 +71,8 @@ public sealed class FlowRecordJsonWriter : ILogRecordWriter
         _account = header.ColumnOf(FlowFieldAction.AccountResource);
         _region = header.ColumnOf(FlowFieldAction.RegionResource);
         _plan = new ColumnPlan[header.ColumnCount];
-        _fixedBytes = 256 + SourceAddress.Length + DestinationAddress.Length + LocalAddress.Length + ProtocolName.Length + 32;
+        _summary.BeginObject(header);
+        _fixedBytes = 256 + FlowRecordSummary.MaxFixedBytes + SourceAddress.Length + DestinationAddress.Length + LocalAddress.Length + ProtocolName.Length + 32;
         for (var i = 0; i < _plan.Length; i++)
         {
             _plan[i] = _naming == AttributeNaming.Aws
@@ -87,7 +93,8 @@ public sealed class FlowRecordJsonWriter : ILogRecordWriter
             return LineFault.TimestampOutOfRange;
         }
         var resources = Resources(record);
-        // Worst case: the line escaped six-fold twice (body and attribute values), plus names and resources.
+        // Worst case: the line escaped six-fold twice (body and attribute values), plus names and resources. A summary
+        // copies each column it shows at most once, so it fits in the line's share plus its fixed text.
         var bound = (2 * JsonSpanWriter.MaxEscapeExpansion * record.Line.Length) + _fixedBytes + resources.Length;
         var json = new JsonSpanWriter(output.GetSpan(bound));
 
@@ -99,7 +106,19 @@ public sealed class FlowRecordJsonWriter : ILogRecordWriter
         }
         var warn = Is(record, _action, "REJECT"u8) || Is(record, _logStatus, "SKIPDATA"u8);
         json.Raw(warn ? SeverityWarn : SeverityInfo);
-        json.String(record.Line);
+        switch (_body)
+        {
+            case BodyMode.Line:
+                json.Raw(BodyKey);
+                json.String(record.Line);
+                break;
+            case BodyMode.Summary:
+                json.Raw(BodyKey);
+                _summary.Write(ref json, record);
+                break;
+            case BodyMode.None:
+                break; // SigNoz's JSON receiver treats a missing body as an empty one
+        }
 
         json.Raw(AttributesStart);
         var first = true;

@@ -42,6 +42,14 @@ internal ref struct JsonSpanWriter(Span<byte> buffer)
     public void String(scoped ReadOnlySpan<byte> utf8)
     {
         _buffer[Position++] = (byte)'"';
+        StringPart(utf8);
+        _buffer[Position++] = (byte)'"';
+    }
+
+    /// <summary>Writes part of a string value whose quotes the caller writes (a value composed of several pieces),
+    /// escaping what JSON requires.</summary>
+    public void StringPart(scoped ReadOnlySpan<byte> utf8)
+    {
         var first = utf8.IndexOfAny(NeedsEscaping);
         if (first < 0)
         {
@@ -52,7 +60,6 @@ internal ref struct JsonSpanWriter(Span<byte> buffer)
         {
             WriteEscaped(utf8, first);
         }
-        _buffer[Position++] = (byte)'"';
     }
 
     private void WriteEscaped(scoped ReadOnlySpan<byte> utf8, int first)

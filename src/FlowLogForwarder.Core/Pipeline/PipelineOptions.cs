@@ -13,6 +13,9 @@ public sealed record PipelineOptions
     /// <summary>Attribute names: OpenTelemetry conventions or AWS field names.</summary>
     public AttributeNaming Naming { get; init; } = ForwarderDefaults.Naming;
 
+    /// <summary>What each record's <c>body</c> carries: the line, a summary sentence, or nothing.</summary>
+    public BodyMode Body { get; init; } = ForwarderDefaults.Body;
+
     /// <summary>The <c>service.name</c> resource of every record.</summary>
     public string ServiceName { get; init; } = ForwarderDefaults.ServiceName;
 

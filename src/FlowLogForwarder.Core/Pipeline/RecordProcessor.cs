@@ -29,7 +29,7 @@ internal sealed class RecordProcessor : IDisposable
         _tally = tally;
         _mapper = options.Protocol == SigNozProtocol.Otlp
             ? new OtlpLogRecordWriter(options.Naming, options.ServiceName, time)
-            : new FlowRecordJsonWriter(options.Naming, options.ServiceName);
+            : new FlowRecordJsonWriter(options.Naming, options.ServiceName, options.Body);
         _batches = new SigNozBatchWriter(options.MaxBatchBytes, options.MaxBatchRecords, pool, _mapper.Framing);
     }
 

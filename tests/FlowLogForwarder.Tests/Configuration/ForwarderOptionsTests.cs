@@ -93,4 +93,33 @@ public class ForwarderOptionsTests
             ForwarderOptions.Load(n => n switch { "SIGNOZ_ENDPOINT" => "https://ingest.us.signoz.cloud:443/logs/json", "SIGNOZ_COMPRESSION" => "brotli", _ => null }));
         Assert.Contains("SIGNOZ_COMPRESSION", error.Message, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData(null, BodyMode.Line)]
+    [InlineData("line", BodyMode.Line)]
+    [InlineData("Summary", BodyMode.Summary)]
+    [InlineData("none", BodyMode.None)]
+    public void FLOWLOG_BODY_chooses_what_the_body_carries(string? text, BodyMode expected)
+    {
+        var options = ForwarderOptions.Load(n => n == "FLOWLOG_BODY" ? text : null, requireEndpoint: false);
+        Assert.Equal(expected, options.Pipeline.Body);
+    }
+
+    [Fact]
+    public void An_unknown_body_mode_is_a_start_up_error_naming_the_variable()
+    {
+        var error = Assert.Throws<ConfigurationException>(() => ForwarderOptions.Load(n => n == "FLOWLOG_BODY" ? "short" : null, requireEndpoint: false));
+        Assert.Equal("FLOWLOG_BODY", error.Variable);
+        Assert.Contains("line, summary or none", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Flags_override_body_and_compression_but_a_bad_variable_still_fails()
+    {
+        var overrides = new ConfigurationOverrides { Body = BodyMode.None, Compression = BodyCompression.Zstd };
+        var options = ForwarderOptions.Load(n => n switch { "FLOWLOG_BODY" => "summary", "SIGNOZ_COMPRESSION" => "gzip", _ => null }, overrides, requireEndpoint: false);
+        Assert.Equal(BodyMode.None, options.Pipeline.Body);
+        Assert.Equal(BodyCompression.Zstd, options.Compression);
+        Assert.Throws<ConfigurationException>(() => ForwarderOptions.Load(n => n == "FLOWLOG_BODY" ? "short" : null, overrides, requireEndpoint: false));
+    }
 }

@@ -105,7 +105,7 @@ public sealed class SigNozClientTests : IAsyncLifetime
         Assert.Equal(DeliveryStatus.Refused, result.Status);
         Assert.Equal(400, result.HttpStatus);
         Assert.Equal(1, _server.Requests);
-        Assert.Contains("body is missing or not a string", result.Error, StringComparison.Ordinal);
+        Assert.Contains("body is not a string", result.Error, StringComparison.Ordinal);
         Assert.False(result.StopsObject);
     }
 

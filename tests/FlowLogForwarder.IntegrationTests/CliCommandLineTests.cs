@@ -65,7 +65,7 @@ public sealed class CliCommandLineTests : IDisposable
     [InlineData(new[] { "bench", "--records", "-5" }, "--records")]
     [InlineData(new[] { "bench", "--compression", "brotli" }, "--compression takes auto, gzip, zstd or none, not 'brotli'")]
     [InlineData(new[] { "bench", "--body", "short" }, "--body takes line, summary or none, not 'short'")]
-    [InlineData(new[] { "bench", "--protocol", "otlp" }, "--protocol takes json, not 'otlp'")]
+    [InlineData(new[] { "bench", "--protocol", "grpc" }, "--protocol takes json or otlp, not 'grpc'")]
     [InlineData(new[] { "bench", "--link-mbps", "-1" }, "--link-mbps")]
     [InlineData(new[] { "replay", "--queue-url", "http://q", "--max-messages", "0" }, "--max-messages")]
     [InlineData(new[] { "send", "x.log.gz", "--endpoint" }, "--endpoint")]

@@ -5,7 +5,7 @@ namespace FlowLogForwarder.Cli;
 
 /// <summary>
 /// A SigNoz-compatible logs receiver on loopback for trying the forwarder without a SigNoz account:
-/// it checks each request as SigNoz would (a JSON array of objects) and counts what arrives.
+/// it decodes gzip and zstd bodies and checks each request as SigNoz would (a JSON array of objects), counting what arrives.
 /// </summary>
 internal sealed class LocalSink(int port, TextWriter output)
 {
@@ -29,8 +29,19 @@ internal sealed class LocalSink(int port, TextWriter output)
                 break;
             }
             using var body = new MemoryStream();
-            await context.Request.InputStream.CopyToAsync(body, cancellationToken).ConfigureAwait(false);
-            var (status, count, problem) = Check(body.GetBuffer().AsMemory(0, (int)body.Length));
+            var encoding = context.Request.Headers["Content-Encoding"];
+            var (status, count, problem) = (200, 0, (string?)null);
+            try
+            {
+                // Like SigNoz's receiver, it decodes gzip and zstd bodies; any other encoding is refused with 400.
+                await using var decoded = Decode(context.Request.InputStream, encoding);
+                await decoded.CopyToAsync(body, cancellationToken).ConfigureAwait(false);
+                (status, count, problem) = Check(body.GetBuffer().AsMemory(0, (int)body.Length));
+            }
+            catch (Exception ex) when (ex is InvalidDataException or NotSupportedException or IOException or ZstdSharp.ZstdException)
+            {
+                (status, count, problem) = (400, 0, $"body not decodable as {encoding}: {ex.Message}");
+            }
             requests++;
             if (status == 200)
             {
@@ -46,6 +57,14 @@ internal sealed class LocalSink(int port, TextWriter output)
         await output.WriteLineAsync($"received {records} records in {requests} requests, {bytes} bytes").ConfigureAwait(false);
         return 0;
     }
+
+    private static Stream Decode(Stream body, string? encoding) => encoding?.ToLowerInvariant() switch
+    {
+        null or "" or "identity" => body,
+        "gzip" => new System.IO.Compression.GZipStream(body, System.IO.Compression.CompressionMode.Decompress),
+        "zstd" => new ZstdSharp.DecompressionStream(body),
+        var other => throw new NotSupportedException($"unsupported Content-Encoding: {other}"),
+    };
 
     private static (int Status, int Records, string? Problem) Check(ReadOnlyMemory<byte> body)
     {

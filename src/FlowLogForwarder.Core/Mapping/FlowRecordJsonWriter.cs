@@ -75,10 +75,8 @@ public sealed class FlowRecordJsonWriter : ILogRecordWriter
         _fixedBytes = 256 + FlowRecordSummary.MaxFixedBytes + SourceAddress.Length + DestinationAddress.Length + LocalAddress.Length + ProtocolName.Length + 32;
         for (var i = 0; i < _plan.Length; i++)
         {
-            _plan[i] = _naming == AttributeNaming.Aws
-                ? ColumnPlan.ForAwsName(header.Fields[i], header.Names[i])
-                : ColumnPlan.ForOpenTelemetry(header.Fields[i]);
-            _fixedBytes += (_plan[i].Name?.Length ?? 0) + 1;
+            _plan[i] = ColumnPlan.For(header.Fields[i], header.Names[i], _naming, Name);
+            _fixedBytes += (_plan[i].Key?.Length ?? 0) + 1;
         }
         _resources = BuildResources(null, null);
         _resourcesAccount = [];
@@ -178,7 +176,7 @@ public sealed class FlowRecordJsonWriter : ILogRecordWriter
     private static void WriteColumn(ref JsonSpanWriter json, ref bool first, in FlowRecord record, int column, in ColumnPlan plan)
     {
         Separator(ref json, ref first);
-        json.Raw(plan.Name);
+        json.Raw(plan.Key);
         switch (plan.Action)
         {
             case ColumnAction.Text:
@@ -290,39 +288,5 @@ public sealed class FlowRecordJsonWriter : ILogRecordWriter
         }
         // {"name":  -> drop the opening brace; what remains is "name": ready to copy.
         return buffer.ToArray()[1..];
-    }
-
-    private enum ColumnAction : byte
-    {
-        None,
-        Text,
-        Number,
-        LowerText,
-        Protocol,
-        Direction,
-    }
-
-    private readonly record struct ColumnPlan(ColumnAction Action, byte[]? Name)
-    {
-        private static readonly ColumnPlan Handled = new(ColumnAction.None, null);
-
-        public static ColumnPlan ForAwsName(FlowField field, string name) =>
-            new(field.IsNumber ? ColumnAction.Number : ColumnAction.Text, FlowRecordJsonWriter.Name(name));
-
-        public static ColumnPlan ForOpenTelemetry(FlowField field)
-        {
-            if (field.Attribute is null)
-            {
-                return Handled; // written elsewhere: addresses as a pair, end as the timestamp, account and region as resources
-            }
-            var action = field.Action switch
-            {
-                FlowFieldAction.LowerCase => ColumnAction.LowerText,
-                FlowFieldAction.Direction => ColumnAction.Direction,
-                FlowFieldAction.ProtocolName => ColumnAction.Protocol,
-                _ => field.IsNumber ? ColumnAction.Number : ColumnAction.Text,
-            };
-            return new(action, FlowRecordJsonWriter.Name(field.Attribute));
-        }
     }
 }

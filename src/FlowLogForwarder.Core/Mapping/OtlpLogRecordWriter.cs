@@ -83,9 +83,7 @@ public sealed class OtlpLogRecordWriter : ILogRecordWriter
         _fixedBytes = HeaderRoom + 64 + (4 * 32) + SourceAddress.Length + DestinationAddress.Length + LocalAddress.Length + ProtocolName.Length;
         for (var i = 0; i < _plan.Length; i++)
         {
-            _plan[i] = _naming == AttributeNaming.Aws
-                ? ColumnPlan.ForAwsName(header.Fields[i], header.Names[i])
-                : ColumnPlan.ForOpenTelemetry(header.Fields[i]);
+            _plan[i] = ColumnPlan.For(header.Fields[i], header.Names[i], _naming, Key);
             _fixedBytes += (_plan[i].Key?.Length ?? 0) + 32;
         }
         Resource = BuildResource(null, null);
@@ -312,39 +310,5 @@ public sealed class OtlpLogRecordWriter : ILogRecordWriter
         var proto = new ProtoWire(key);
         proto.Bytes(ProtoWire.Tag(1, ProtoWire.LengthDelimited), utf8);
         return key;
-    }
-
-    private enum ColumnAction : byte
-    {
-        None,
-        Text,
-        Number,
-        LowerText,
-        Protocol,
-        Direction,
-    }
-
-    private readonly record struct ColumnPlan(ColumnAction Action, byte[]? Key)
-    {
-        private static readonly ColumnPlan Handled = new(ColumnAction.None, null);
-
-        public static ColumnPlan ForAwsName(FlowField field, string name) =>
-            new(field.IsNumber ? ColumnAction.Number : ColumnAction.Text, OtlpLogRecordWriter.Key(name));
-
-        public static ColumnPlan ForOpenTelemetry(FlowField field)
-        {
-            if (field.Attribute is null)
-            {
-                return Handled; // written elsewhere: addresses as a pair, end as the time, account and region in the resource
-            }
-            var action = field.Action switch
-            {
-                FlowFieldAction.LowerCase => ColumnAction.LowerText,
-                FlowFieldAction.Direction => ColumnAction.Direction,
-                FlowFieldAction.ProtocolName => ColumnAction.Protocol,
-                _ => field.IsNumber ? ColumnAction.Number : ColumnAction.Text,
-            };
-            return new(action, OtlpLogRecordWriter.Key(field.Attribute));
-        }
     }
 }

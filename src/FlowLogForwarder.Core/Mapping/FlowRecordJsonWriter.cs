@@ -13,7 +13,6 @@ namespace FlowLogForwarder.Mapping;
 /// </summary>
 public sealed class FlowRecordJsonWriter : ILogRecordWriter
 {
-    private const ulong NanosecondsPerSecond = 1_000_000_000;
 
     private static readonly byte[] SeverityInfo = "\"severity_text\":\"INFO\",\"severity_number\":9"u8.ToArray();
     private static readonly byte[] SeverityWarn = "\"severity_text\":\"WARN\",\"severity_number\":13"u8.ToArray();
@@ -33,7 +32,7 @@ public sealed class FlowRecordJsonWriter : ILogRecordWriter
     private ColumnPlan[] _plan = [];
     private FlowLogSource _source = new(null, "", null, null);
     private int _fixedBytes;
-    private int _srcAddr, _dstAddr, _pktSrcAddr, _pktDstAddr, _end, _start, _action, _logStatus, _account, _region;
+    private SpecialColumns _columns;
 
     // The resources block is the same for every record unless the format carries account-id or region; then it is
     // rebuilt only when those values change (in practice: once per object).
@@ -60,16 +59,7 @@ public sealed class FlowRecordJsonWriter : ILogRecordWriter
     public void BeginObject(FlowLogHeader header, FlowLogSource source)
     {
         _source = source;
-        _srcAddr = header.ColumnOf(FlowFieldAction.SourceAddress);
-        _dstAddr = header.ColumnOf(FlowFieldAction.DestinationAddress);
-        _pktSrcAddr = header.ColumnOf(FlowFieldAction.PacketSourceAddress);
-        _pktDstAddr = header.ColumnOf(FlowFieldAction.PacketDestinationAddress);
-        _end = header.ColumnOf(FlowFieldAction.EndTime);
-        _start = header.ColumnOf(FlowFieldAction.StartTime);
-        _action = header.ColumnOf(FlowFieldAction.WarnOnReject);
-        _logStatus = header.ColumnOf(FlowFieldAction.WarnOnSkipData);
-        _account = header.ColumnOf(FlowFieldAction.AccountResource);
-        _region = header.ColumnOf(FlowFieldAction.RegionResource);
+        _columns = SpecialColumns.Of(header);
         _plan = new ColumnPlan[header.ColumnCount];
         _summary.BeginObject(header);
         _fixedBytes = 256 + FlowRecordSummary.MaxFixedBytes + SourceAddress.Length + DestinationAddress.Length + LocalAddress.Length + ProtocolName.Length + 32;
@@ -86,7 +76,7 @@ public sealed class FlowRecordJsonWriter : ILogRecordWriter
     /// <summary>Appends <paramref name="record"/> as one JSON object; returns a fault instead when its time cannot be expressed.</summary>
     public LineFault Write(PooledBufferWriter output, in FlowRecord record)
     {
-        if (!TryGetTimestamp(record, out var timestampNs, out var hasTimestamp))
+        if (!_columns.TryGetTimestamp(record, out var timestampNs, out var hasTimestamp))
         {
             return LineFault.TimestampOutOfRange;
         }
@@ -102,7 +92,7 @@ public sealed class FlowRecordJsonWriter : ILogRecordWriter
             json.Number(timestampNs);
             json.Byte((byte)',');
         }
-        var warn = Is(record, _action, "REJECT"u8) || Is(record, _logStatus, "SKIPDATA"u8);
+        var warn = Is(record, _columns.Action, "REJECT"u8) || Is(record, _columns.LogStatus, "SKIPDATA"u8);
         json.Raw(warn ? SeverityWarn : SeverityInfo);
         switch (_body)
         {
@@ -130,35 +120,14 @@ public sealed class FlowRecordJsonWriter : ILogRecordWriter
         }
         if (_naming == AttributeNaming.OpenTelemetry)
         {
-            var localWritten = WriteEndpoint(ref json, ref first, record, _srcAddr, _pktSrcAddr, SourceAddress, writeLocal: true);
-            WriteEndpoint(ref json, ref first, record, _dstAddr, _pktDstAddr, DestinationAddress, writeLocal: !localWritten);
+            var localWritten = WriteEndpoint(ref json, ref first, record, _columns.SourceAddress, _columns.PacketSourceAddress, SourceAddress, writeLocal: true);
+            WriteEndpoint(ref json, ref first, record, _columns.DestinationAddress, _columns.PacketDestinationAddress, DestinationAddress, writeLocal: !localWritten);
         }
         json.Raw(ResourcesStart);
         json.Raw(resources);
         json.Byte((byte)'}');
         output.Advance(json.Position);
         return LineFault.None;
-    }
-
-    private bool TryGetTimestamp(in FlowRecord record, out ulong nanoseconds, out bool present)
-    {
-        nanoseconds = 0;
-        var column = _end >= 0 && !record.IsAbsent(_end) ? _end
-            : _start >= 0 && !record.IsAbsent(_start) ? _start
-            : -1;
-        present = column >= 0;
-        if (!present)
-        {
-            return true; // SigNoz stamps the record with its receive time
-        }
-        var seconds = record.Number(column);
-        // SigNoz parses the timestamp as a signed 64-bit integer: a larger value would be stored as garbage.
-        if (seconds > long.MaxValue / NanosecondsPerSecond)
-        {
-            return false;
-        }
-        nanoseconds = seconds * NanosecondsPerSecond;
-        return true;
     }
 
     private static bool Is(in FlowRecord record, int column, ReadOnlySpan<byte> value) =>
@@ -247,12 +216,12 @@ public sealed class FlowRecordJsonWriter : ILogRecordWriter
 
     private byte[] Resources(in FlowRecord record)
     {
-        if (_account < 0 && _region < 0)
+        if (_columns.Account < 0 && _columns.Region < 0)
         {
             return _resources;
         }
-        var account = _account >= 0 && !record.IsAbsent(_account) ? record.Raw(_account) : default;
-        var region = _region >= 0 && !record.IsAbsent(_region) ? record.Raw(_region) : default;
+        var account = _columns.Account >= 0 && !record.IsAbsent(_columns.Account) ? record.Raw(_columns.Account) : default;
+        var region = _columns.Region >= 0 && !record.IsAbsent(_columns.Region) ? record.Raw(_columns.Region) : default;
         if (!account.SequenceEqual(_resourcesAccount) || !region.SequenceEqual(_resourcesRegion) || _resources.Length == 0)
         {
             _resourcesAccount = account.ToArray();

@@ -44,7 +44,7 @@ public sealed class OtlpLogRecordWriter : ILogRecordWriter
     private ColumnPlan[] _plan = [];
     private FlowLogSource _source = new(null, "", null, null);
     private int _fixedBytes;
-    private int _srcAddr, _dstAddr, _pktSrcAddr, _pktDstAddr, _end, _start, _action, _logStatus, _account, _region;
+    private SpecialColumns _columns;
     private byte[] _resourceAccount = [];
     private byte[] _resourceRegion = [];
 
@@ -67,16 +67,7 @@ public sealed class OtlpLogRecordWriter : ILogRecordWriter
     public void BeginObject(FlowLogHeader header, FlowLogSource source)
     {
         _source = source;
-        _srcAddr = header.ColumnOf(FlowFieldAction.SourceAddress);
-        _dstAddr = header.ColumnOf(FlowFieldAction.DestinationAddress);
-        _pktSrcAddr = header.ColumnOf(FlowFieldAction.PacketSourceAddress);
-        _pktDstAddr = header.ColumnOf(FlowFieldAction.PacketDestinationAddress);
-        _end = header.ColumnOf(FlowFieldAction.EndTime);
-        _start = header.ColumnOf(FlowFieldAction.StartTime);
-        _action = header.ColumnOf(FlowFieldAction.WarnOnReject);
-        _logStatus = header.ColumnOf(FlowFieldAction.WarnOnSkipData);
-        _account = header.ColumnOf(FlowFieldAction.AccountResource);
-        _region = header.ColumnOf(FlowFieldAction.RegionResource);
+        _columns = SpecialColumns.Of(header);
         _plan = new ColumnPlan[header.ColumnCount];
         // Per attribute beyond its key and value: tags and lengths (at most 3 + 3 × 5 bytes); the protocol name, the
         // endpoints, the times and the severity on top.
@@ -94,7 +85,7 @@ public sealed class OtlpLogRecordWriter : ILogRecordWriter
     /// <inheritdoc />
     public LineFault Write(PooledBufferWriter output, in FlowRecord record)
     {
-        if (!TryGetTimestamp(record, out var timestampNs, out var hasTimestamp))
+        if (!_columns.TryGetTimestamp(record, out var timestampNs, out var hasTimestamp))
         {
             return LineFault.TimestampOutOfRange;
         }
@@ -110,7 +101,7 @@ public sealed class OtlpLogRecordWriter : ILogRecordWriter
             proto.Byte(TimeTag);
             proto.Fixed(timestampNs);
         }
-        var warn = Is(record, _action, "REJECT"u8) || Is(record, _logStatus, "SKIPDATA"u8);
+        var warn = Is(record, _columns.Action, "REJECT"u8) || Is(record, _columns.LogStatus, "SKIPDATA"u8);
         proto.Raw(warn ? SeverityWarn : SeverityInfo);
         proto.Byte(BodyTag);
         proto.Varint((ulong)StringValueSize(body.Length));
@@ -126,8 +117,8 @@ public sealed class OtlpLogRecordWriter : ILogRecordWriter
         }
         if (_naming == AttributeNaming.OpenTelemetry)
         {
-            var localWritten = WriteEndpoint(ref proto, record, _srcAddr, _pktSrcAddr, SourceAddress, writeLocal: true);
-            WriteEndpoint(ref proto, record, _dstAddr, _pktDstAddr, DestinationAddress, writeLocal: !localWritten);
+            var localWritten = WriteEndpoint(ref proto, record, _columns.SourceAddress, _columns.PacketSourceAddress, SourceAddress, writeLocal: true);
+            WriteEndpoint(ref proto, record, _columns.DestinationAddress, _columns.PacketDestinationAddress, DestinationAddress, writeLocal: !localWritten);
         }
         proto.Byte(ObservedTag);
         proto.Fixed((ulong)((_time.GetUtcNow() - DateTimeOffset.UnixEpoch).Ticks * (long)(NanosecondsPerSecond / TimeSpan.TicksPerSecond)));
@@ -141,27 +132,6 @@ public sealed class OtlpLogRecordWriter : ILogRecordWriter
 
     /// <summary>The body's text: the one place a body mode other than the original line would plug in.</summary>
     private static ReadOnlySpan<byte> Body(in FlowRecord record) => record.Line;
-
-    // The same rule as the JSON writer: end, else start; a time beyond signed 64-bit nanoseconds is a fault.
-    private bool TryGetTimestamp(in FlowRecord record, out ulong nanoseconds, out bool present)
-    {
-        nanoseconds = 0;
-        var column = _end >= 0 && !record.IsAbsent(_end) ? _end
-            : _start >= 0 && !record.IsAbsent(_start) ? _start
-            : -1;
-        present = column >= 0;
-        if (!present)
-        {
-            return true; // time_unix_nano stays unset (0, "unknown"): receivers use the observed time
-        }
-        var seconds = record.Number(column);
-        if (seconds > long.MaxValue / NanosecondsPerSecond)
-        {
-            return false;
-        }
-        nanoseconds = seconds * NanosecondsPerSecond;
-        return true;
-    }
 
     private static bool Is(in FlowRecord record, int column, ReadOnlySpan<byte> value) =>
         column >= 0 && record.Raw(column).SequenceEqual(value);
@@ -272,12 +242,12 @@ public sealed class OtlpLogRecordWriter : ILogRecordWriter
     // A format carrying account-id or region may change the resource mid-object; in practice it is built once.
     private void UpdateResource(in FlowRecord record)
     {
-        if (_account < 0 && _region < 0)
+        if (_columns.Account < 0 && _columns.Region < 0)
         {
             return;
         }
-        var account = _account >= 0 && !record.IsAbsent(_account) ? record.Raw(_account) : default;
-        var region = _region >= 0 && !record.IsAbsent(_region) ? record.Raw(_region) : default;
+        var account = _columns.Account >= 0 && !record.IsAbsent(_columns.Account) ? record.Raw(_columns.Account) : default;
+        var region = _columns.Region >= 0 && !record.IsAbsent(_columns.Region) ? record.Raw(_columns.Region) : default;
         if (!account.SequenceEqual(_resourceAccount) || !region.SequenceEqual(_resourceRegion) || Resource is null)
         {
             _resourceAccount = account.ToArray();

@@ -1,11 +1,8 @@
 using System.Collections.Concurrent;
 using System.Net;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
+using FlowLogForwarder.TestSupport;
 
 namespace FlowLogForwarder.IntegrationTests;
 
@@ -46,13 +43,9 @@ internal sealed class S3OwnerConditionProxy : IAsyncDisposable
     /// <summary>Starts the proxy on an ephemeral loopback port; <paramref name="owners"/> maps bucket to owning account.</summary>
     public static async Task<S3OwnerConditionProxy> StartAsync(string motoEndpoint, IReadOnlyDictionary<string, string> owners)
     {
-        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
-        builder.WebHost.UseKestrelCore().ConfigureKestrel(o => o.Listen(IPAddress.Loopback, 0));
-        var app = builder.Build();
+        var app = LoopbackHost.Create();
         var proxy = new S3OwnerConditionProxy(app, motoEndpoint, owners);
-        app.Run(proxy.HandleAsync);
-        await app.StartAsync();
-        proxy.Endpoint = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().Replace("[::1]", "127.0.0.1", StringComparison.Ordinal);
+        proxy.Endpoint = (await LoopbackHost.StartAsync(app, proxy.HandleAsync)).ToString().TrimEnd('/').Replace("[::1]", "127.0.0.1", StringComparison.Ordinal);
         return proxy;
     }
 

@@ -1,13 +1,8 @@
 using System.Collections.Concurrent;
 using System.IO.Compression;
-using System.Net;
 using Google.Protobuf;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry.Proto.Collector.Logs.V1;
 using OpenTelemetry.Proto.Logs.V1;
 using OpenTelemetry.Proto.Resource.V1;
@@ -58,18 +53,9 @@ public sealed class LoopbackOtlpServer : IAsyncDisposable
     /// <summary>Starts a server on an ephemeral loopback port.</summary>
     public static async Task<LoopbackOtlpServer> StartAsync(string? expectedKey = null)
     {
-        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
-        builder.WebHost.UseKestrelCore().ConfigureKestrel(options =>
-        {
-            options.Listen(IPAddress.Loopback, 0);
-            options.Limits.MaxRequestBodySize = 32 * 1024 * 1024;
-        });
-        var app = builder.Build();
+        var app = LoopbackHost.Create(maxRequestBodySize: 32 * 1024 * 1024);
         var server = new LoopbackOtlpServer(app, expectedKey);
-        app.Run(server.HandleAsync);
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        server.Endpoint = new Uri(new Uri(address), "/v1/logs");
+        server.Endpoint = new Uri(await LoopbackHost.StartAsync(app, server.HandleAsync), "/v1/logs");
         return server;
     }
 

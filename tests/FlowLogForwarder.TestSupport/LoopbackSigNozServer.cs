@@ -1,12 +1,7 @@
 using System.Collections.Concurrent;
-using System.Net;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace FlowLogForwarder.TestSupport;
 
@@ -62,18 +57,9 @@ public sealed class LoopbackSigNozServer : IAsyncDisposable
     /// <summary>Starts a server on an ephemeral loopback port.</summary>
     public static async Task<LoopbackSigNozServer> StartAsync(string? expectedKey = null, Func<JsonElement, long>? recordId = null, bool keepBodies = true)
     {
-        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
-        builder.WebHost.UseKestrelCore().ConfigureKestrel(options =>
-        {
-            options.Listen(IPAddress.Loopback, 0);
-            options.Limits.MaxRequestBodySize = 32 * 1024 * 1024;
-        });
-        var app = builder.Build();
+        var app = LoopbackHost.Create(maxRequestBodySize: 32 * 1024 * 1024);
         var server = new LoopbackSigNozServer(app, expectedKey, recordId, keepBodies);
-        app.Run(server.HandleAsync);
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        server.Endpoint = new Uri(new Uri(address), "/logs/json");
+        server.Endpoint = new Uri(await LoopbackHost.StartAsync(app, server.HandleAsync), "/logs/json");
         return server;
     }
 

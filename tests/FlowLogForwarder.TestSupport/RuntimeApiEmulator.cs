@@ -1,13 +1,8 @@
 using System.Collections.Concurrent;
 using System.Globalization;
-using System.Net;
 using System.Threading.Channels;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace FlowLogForwarder.TestSupport;
 
@@ -41,14 +36,9 @@ public sealed class RuntimeApiEmulator : IAsyncDisposable
     /// <summary>Starts the emulator on an ephemeral loopback port.</summary>
     public static async Task<RuntimeApiEmulator> StartAsync()
     {
-        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
-        builder.WebHost.UseKestrelCore().ConfigureKestrel(o => o.Listen(IPAddress.Loopback, 0));
-        var app = builder.Build();
+        var app = LoopbackHost.Create();
         var emulator = new RuntimeApiEmulator(app);
-        app.Run(emulator.HandleAsync);
-        await app.StartAsync();
-        var address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
-        emulator.Address = $"127.0.0.1:{address.Port}";
+        emulator.Address = $"127.0.0.1:{(await LoopbackHost.StartAsync(app, emulator.HandleAsync)).Port}";
         return emulator;
     }
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using FlowLogForwarder.Mapping;
 
 namespace FlowLogForwarder.Cli.Backfill;
 
@@ -8,8 +9,8 @@ namespace FlowLogForwarder.Cli.Backfill;
 /// <c>[prefix/]AWSLogs/aws-account-id=ACCOUNT/aws-service=vpcflowlogs/aws-region=REGION/year=YYYY/month=MM/day=DD/[hour=HH/]FILE</c>,
 /// where FILE is <c>ACCOUNT_vpcflowlogs_REGION_FLOWLOGID_YYYYMMDDTHHmmZ_HASH.log.gz</c>.
 /// </summary>
-/// <param name="Account">The account, from the path (else the file name).</param>
-/// <param name="Region">The region, from the path (else the file name).</param>
+/// <param name="Account">The account, read as the function reads it for the records' attributes (<see cref="FlowLogSource"/>).</param>
+/// <param name="Region">The region, read likewise.</param>
 /// <param name="FlowLogId">The flow log's id (<c>fl-...</c>), from the file name.</param>
 /// <param name="PathStart">The start of the day (or hour) the date path names.</param>
 /// <param name="PathSpan">One day, or one hour for per-hour partitions.</param>
@@ -23,16 +24,15 @@ internal sealed record FlowLogKey(string? Account, string? Region, string? FlowL
     /// <summary>The parts of <paramref name="key"/> it has; a key with none of them answers all null.</summary>
     public static FlowLogKey Parse(string key)
     {
+        var source = FlowLogSource.FromKey(null, key);
         var segments = key.Split('/');
         var file = ParseFileName(segments[^1]);
         var root = segments.Length < 2 ? -1 : Array.LastIndexOf(segments, LogsRoot, segments.Length - 2);
         if (root < 0 || segments.Length - root < 5)
         {
-            return new FlowLogKey(file.Account, file.Region, file.FlowLogId, null, TimeSpan.Zero, file.Time, Hive: false);
+            return new FlowLogKey(source.AccountId, source.Region, file.FlowLogId, null, TimeSpan.Zero, file.Time, Hive: false);
         }
         var hive = segments[root + 1].StartsWith("aws-account-id=", StringComparison.Ordinal);
-        var account = Value(segments[root + 1], "aws-account-id=");
-        var region = Value(segments[root + 3], "aws-region=");
         // The date folders sit between the region and the file name: year, month, day and an optional hour.
         var dateParts = segments[(root + 4)..^1];
         DateTimeOffset? start = null;
@@ -48,20 +48,20 @@ internal sealed record FlowLogKey(string? Account, string? Region, string? FlowL
                 span = dateParts.Length == 4 ? TimeSpan.FromHours(1) : TimeSpan.FromDays(1);
             }
         }
-        return new FlowLogKey(account ?? file.Account, region ?? file.Region, file.FlowLogId, start, span, file.Time, hive);
+        return new FlowLogKey(source.AccountId, source.Region, file.FlowLogId, start, span, file.Time, hive);
     }
 
-    private static (string? Account, string? Region, string? FlowLogId, DateTimeOffset? Time) ParseFileName(string name)
+    private static (string? FlowLogId, DateTimeOffset? Time) ParseFileName(string name)
     {
         // ACCOUNT_vpcflowlogs_REGION_FLOWLOGID_YYYYMMDDTHHmmZ_HASH.log.gz (AWS writes no underscore inside a part).
         var parts = name.Split('_');
         if (parts.Length < 6 || parts[1] != "vpcflowlogs")
         {
-            return (null, null, null, null);
+            return (null, null);
         }
         DateTimeOffset? time = DateTimeOffset.TryParseExact(parts[4], "yyyyMMdd'T'HHmm'Z'", CultureInfo.InvariantCulture,
             DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var parsed) ? parsed : null;
-        return (parts[0], parts[2], parts[3], time);
+        return (parts[3], time);
     }
 
     private static string? Value(string segment, string hiveName) =>

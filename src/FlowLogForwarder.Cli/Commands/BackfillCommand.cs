@@ -47,7 +47,9 @@ internal static class BackfillCommand
             {
                 result.AddError("--wait needs --via-queue QUEUE_URL");
             }
-            if (result.GetValue(from) is { } start && result.GetValue(to) is { } end && start > end)
+            // From the tokens: GetValue on an option whose value failed to parse would throw its error instead of reporting it.
+            if (result.GetResult(from)?.Tokens is [.., var first] && TimeWindow.ParseBound(first.Value, end: false) is { } start
+                && result.GetResult(to)?.Tokens is [.., var last] && TimeWindow.ParseBound(last.Value, end: true) is { } end && start > end)
             {
                 result.AddError("--from is after --to");
             }

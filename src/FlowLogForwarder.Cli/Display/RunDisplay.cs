@@ -27,6 +27,7 @@ internal static class RunDisplay
                 await Task.WhenAny(running, Task.Delay(Refresh)).ConfigureAwait(false);
                 context.UpdateTarget(Progress(stats));
             }
+            context.UpdateTarget(Progress(stats)); // the final count stays on screen above the summary
         }).ConfigureAwait(false);
         var result = await running!.ConfigureAwait(false);
         WriteSummary(console, stats, verbose);
@@ -53,7 +54,7 @@ internal static class RunDisplay
     /// <paramref name="verbose"/>), then the warnings.</summary>
     public static void WriteSummary(IAnsiConsole console, RunStats stats, bool verbose = false)
     {
-        var table = new Table().Border(TableBorder.Rounded).Title(Markup.Escape(stats.Title))
+        var table = new Table().Border(TableBorder.Rounded)
             .AddColumn("Result").AddColumn(new TableColumn("Count").RightAligned());
         table.AddRow("Objects", Count(stats.ObjectsTotal));
         if (stats.ObjectsEnqueued > 0)

@@ -46,14 +46,7 @@ public sealed class BackfillQueueTests(MotoFixture aws, ITestOutputHelper output
 
         // The CLI needs no SigNoz endpoint here: the function sends.
         var cli = CliProcess.RunAsync(["backfill", $"s3://{bucket}/", "--via-queue", queueUrl, "--wait", "--wait-minutes", "1", "--json"],
-            new Dictionary<string, string>
-            {
-                ["AWS_REGION"] = "us-east-1",
-                ["AWS_ACCESS_KEY_ID"] = "testing",
-                ["AWS_SECRET_ACCESS_KEY"] = "testing",
-                ["FLOWLOG_S3_SERVICE_URL"] = aws.Moto.Endpoint,
-                ["FLOWLOG_SQS_SERVICE_URL"] = aws.Moto.Endpoint,
-            }, Timeout);
+            aws.CliEnvironment(), Timeout);
 
         // Lambda's part: receive up to 10, invoke the function with them, delete those it did not report as failed.
         var keys = new List<string>();

@@ -11,15 +11,7 @@ public sealed class BackfillTests(MotoFixture aws, ITestOutputHelper output) : I
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(2);
 
-    private Dictionary<string, string> Env(LoopbackSigNozServer signoz) => new()
-    {
-        ["SIGNOZ_ENDPOINT"] = signoz.Endpoint.ToString(),
-        ["SIGNOZ_ALLOW_HTTP"] = "true",
-        ["AWS_REGION"] = "us-east-1",
-        ["AWS_ACCESS_KEY_ID"] = "testing",
-        ["AWS_SECRET_ACCESS_KEY"] = "testing",
-        ["FLOWLOG_S3_SERVICE_URL"] = aws.Moto.Endpoint,
-    };
+    private Dictionary<string, string> Env(LoopbackSigNozServer signoz) => aws.CliEnvironment(signoz.Endpoint);
 
     private async Task<string> BucketAsync()
     {

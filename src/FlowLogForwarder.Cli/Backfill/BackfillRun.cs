@@ -45,11 +45,7 @@ internal sealed class BackfillRun(BackfillRequest request, ForwarderOptions opti
     private async Task<int> ForwardAsync(IAmazonS3 s3, IAsyncEnumerable<FlowLogForwarder.Events.ObjectReference> objects,
         CancellationToken stopStarting, CancellationToken abort)
     {
-        if (options.IngestionKeyParameter is not null)
-        {
-            throw new ConfigurationException(ForwarderOptions.Variables.IngestionKeyParameter,
-                $"is read by the Lambda function only; set {ForwarderOptions.Variables.IngestionKey} for the CLI");
-        }
+        SendingOptions.RefuseKeyParameter(options);
         var stats = new RunStats(TimeProvider.System) { Title = $"Backfill {request.Location}" };
         using var http = SigNozClient.CreateHttpClient();
         Action<string> warn = request.Live ? stats.Warn : w => error.WriteLine($"flowlog-forward: warning: {w}");

@@ -25,11 +25,7 @@ internal static class SendCommand
         {
             var paths = parseResult.GetRequiredValue(files);
             var options = sending.Load(parseResult);
-            if (options.IngestionKeyParameter is not null)
-            {
-                throw new ConfigurationException(ForwarderOptions.Variables.IngestionKeyParameter,
-                    $"is read by the Lambda function only; set {ForwarderOptions.Variables.IngestionKey} for the CLI");
-            }
+            SendingOptions.RefuseKeyParameter(options);
             return output.Live(parseResult)
                 ? RunLiveAsync(paths, options, parseResult.GetValue(FlowLogCli.Verbose), cancellationToken)
                 : RunAsync(paths, options, cancellationToken);

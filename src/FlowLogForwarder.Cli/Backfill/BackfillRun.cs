@@ -35,7 +35,7 @@ internal sealed class BackfillRun(BackfillRequest request, ForwarderOptions opti
             var dryRun = new DryRun(s3, _policy, request.Concurrency);
             return request.Live
                 ? await DryRun.PrintTableAsync(dryRun, objects, console, request.Location.ToString(), stopStarting).ConfigureAwait(false)
-                : await DryRun.PrintJsonAsync(dryRun, objects, output, stopStarting).ConfigureAwait(false);
+                : await DryRun.PrintJsonAsync(dryRun, objects, output, error, stopStarting).ConfigureAwait(false);
         }
         return request.ViaQueue is { } queueUrl
             ? await FanOutAsync(objects, queueUrl, stopStarting).ConfigureAwait(false)
@@ -51,8 +51,9 @@ internal sealed class BackfillRun(BackfillRequest request, ForwarderOptions opti
         Action<string> warn = request.Live ? stats.Warn : w => error.WriteLine($"flowlog-forward: warning: {w}");
         var exporter = new CountingExporter(ExporterFactory.Create(options, options.IngestionKey, http, TimeProvider.System, warn), stats);
         var pipeline = new FlowLogPipeline(exporter, options.Pipeline, TimeProvider.System);
-        // The function's own log lines: JSON lines on stdout, or (live) kept out of the display; failures are shown after it.
-        var log = new JsonLog(request.Live ? TextWriter.Null : output, TimeProvider.System);
+        // The function's own log lines: JSON lines on stdout, or (live) kept out of the display; failures are shown after it,
+        // and the tap counts progress not recorded and keeps the warnings either way.
+        var log = new JsonLog(new ForwarderLogTap(request.Live ? TextWriter.Null : output, stats, keepWarnings: request.Live), TimeProvider.System);
         var runner = new BackfillRunner(new ObjectForwarder(pipeline, s3, _policy, log, TimeProvider.System), stats, request.Concurrency);
         var finished = request.Live
             ? await RunDisplay.RunAsync(console, stats, () => runner.RunAsync(objects, stopStarting, abort), request.Verbose).ConfigureAwait(false)
@@ -66,7 +67,13 @@ internal sealed class BackfillRun(BackfillRequest request, ForwarderOptions opti
             await error.WriteLineAsync($"flowlog-forward: stopped (Ctrl+C): {stats.ObjectsTotal - stats.ObjectsDone} listed object(s) not started, " +
                 "progress recorded; run the same command again to resume").ConfigureAwait(false);
         }
-        return finished && stats.ObjectsFailed == 0 && stats.RecordsNotDelivered == 0 ? FlowLogCli.Success : FlowLogCli.Failure;
+        if (stats.ObjectsProgressNotRecorded > 0)
+        {
+            await error.WriteLineAsync($"flowlog-forward: {stats.ObjectsProgressNotRecorded} object(s) were sent but their progress tag was not written " +
+                "(the credentials lack s3:PutObjectTagging, or the object already has 10 tags): a re-run sends them again").ConfigureAwait(false);
+        }
+        return finished && stats.ObjectsFailed == 0 && stats.RecordsNotDelivered == 0 && stats.ObjectsProgressNotRecorded == 0
+            ? FlowLogCli.Success : FlowLogCli.Failure;
     }
 
     private async Task<int> FanOutAsync(IAsyncEnumerable<FlowLogForwarder.Events.ObjectReference> objects, string queueUrl, CancellationToken stop)
@@ -124,7 +131,7 @@ internal sealed class BackfillRun(BackfillRequest request, ForwarderOptions opti
 
     private static string Totals(RunStats stats) => string.Create(CultureInfo.InvariantCulture,
         $"{{\"objects\":{stats.ObjectsTotal},\"objectsSkipped\":{stats.ObjectsSkipped},\"objectsFailed\":{stats.ObjectsFailed}," +
-        $"\"objectsNotStarted\":{stats.ObjectsTotal - stats.ObjectsDone},\"recordsForwarded\":{stats.RecordsForwarded},\"recordsSkipped\":{stats.RecordsSkipped}," +
+        $"\"objectsNotStarted\":{stats.ObjectsTotal - stats.ObjectsDone},\"objectsProgressNotRecorded\":{stats.ObjectsProgressNotRecorded},\"recordsForwarded\":{stats.RecordsForwarded},\"recordsSkipped\":{stats.RecordsSkipped}," +
         $"\"recordsNotDelivered\":{stats.RecordsNotDelivered},\"bytesIn\":{stats.BytesIn},\"seconds\":{stats.Elapsed.TotalSeconds:F3}," +
         $"\"recordsPerSecond\":{stats.RecordsPerSecond:F0},\"peakRssBytes\":{ProcessMemory.PeakResidentBytes()?.ToString(CultureInfo.InvariantCulture) ?? "null"}}}");
 }

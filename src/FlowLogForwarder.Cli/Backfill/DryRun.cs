@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
+using Amazon.Runtime;
 using Amazon.S3;
+using Amazon.S3.Model;
 using FlowLogForwarder.Cli.Display;
 using FlowLogForwarder.Events;
 using FlowLogForwarder.Handling;
@@ -12,20 +14,28 @@ namespace FlowLogForwarder.Cli.Backfill;
 /// <summary>
 /// <c>backfill --dry-run</c>: lists what a backfill would send, with counts and sizes per day, and reads each object's
 /// progress tag for this destination (the same tag the function and the backfill write), so it says what a re-run
-/// would skip or resume. Sends nothing and writes no tag.
+/// would skip or resume. Sends nothing and changes no tag (it writes one object's tags back unchanged, to check access).
 /// </summary>
 internal sealed class DryRun(IAmazonS3 s3, ForwardingPolicy policy, int concurrency)
 {
     /// <summary>One listed object and what a backfill would do with it.</summary>
     public sealed record Entry(ObjectReference Object, string State);
 
-    /// <summary>Lists and classifies the objects; <paramref name="onEntry"/> sees each in listing order.</summary>
-    public async Task ClassifyAsync(IAsyncEnumerable<ObjectReference> objects, Action<Entry> onEntry, CancellationToken cancellationToken)
+    /// <summary>Lists and classifies the objects; <paramref name="onEntry"/> sees each in listing order, and
+    /// <paramref name="onWarning"/> a problem that would make a backfill of them go wrong.</summary>
+    public async Task ClassifyAsync(IAsyncEnumerable<ObjectReference> objects, Action<Entry> onEntry, Action<string> onWarning,
+        CancellationToken cancellationToken)
     {
         var tags = policy.ProgressTag is { } tagKey ? new S3ProgressTags(s3, tagKey, policy.ExpectedBucketOwners) : null;
         var window = new List<ObjectReference>(concurrency);
+        var first = true;
         await foreach (var reference in objects.WithCancellation(cancellationToken).ConfigureAwait(false))
         {
+            if (first && tags is not null && await TagAccessProblemAsync(reference, cancellationToken).ConfigureAwait(false) is { } problem)
+            {
+                onWarning(problem);
+            }
+            first = false;
             window.Add(reference);
             if (window.Count == concurrency)
             {
@@ -33,6 +43,40 @@ internal sealed class DryRun(IAmazonS3 s3, ForwardingPolicy policy, int concurre
             }
         }
         await FlushAsync(window, tags, onEntry, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Whether these credentials can read and write the progress tags a backfill relies on, tried once on the
+    /// first object: its tags are read and written back unchanged (a tag a function writes in between those two calls
+    /// would be undone, costing that one object a resend). Null when both work, else what a backfill would do wrong.</summary>
+    internal async Task<string?> TagAccessProblemAsync(ObjectReference reference, CancellationToken cancellationToken)
+    {
+        var owner = policy.ExpectedBucketOwners?.OwnerOf(reference.Bucket);
+        List<Tag> current;
+        try
+        {
+            current = (await s3.GetObjectTaggingAsync(new GetObjectTaggingRequest
+            {
+                BucketName = reference.Bucket, Key = reference.Key, ExpectedBucketOwner = owner,
+            }, cancellationToken).ConfigureAwait(false)).Tagging ?? [];
+        }
+        catch (AmazonServiceException ex)
+        {
+            return $"progress tags cannot be read ({ex.Message}; needs s3:GetObjectTagging): a backfill would send every object from the start, " +
+                "including those already delivered";
+        }
+        try
+        {
+            await s3.PutObjectTaggingAsync(new PutObjectTaggingRequest
+            {
+                BucketName = reference.Bucket, Key = reference.Key, ExpectedBucketOwner = owner, Tagging = new Tagging { TagSet = current },
+            }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (AmazonServiceException ex)
+        {
+            return $"progress tags cannot be written ({ex.Message}; needs s3:PutObjectTagging): a backfill would send but record no progress, " +
+                "so every re-run would send everything again";
+        }
+        return null;
     }
 
     private static async Task FlushAsync(List<ObjectReference> window, S3ProgressTags? tags, Action<Entry> onEntry, CancellationToken cancellationToken)
@@ -58,8 +102,9 @@ internal sealed class DryRun(IAmazonS3 s3, ForwardingPolicy policy, int concurre
             : $"resumes after line {mark.DeliveredThroughLine.ToString(CultureInfo.InvariantCulture)}";
     }
 
-    /// <summary>Prints each entry as a JSON line, then the totals.</summary>
-    public static async Task<int> PrintJsonAsync(DryRun dryRun, IAsyncEnumerable<ObjectReference> objects, TextWriter output, CancellationToken cancellationToken)
+    /// <summary>Prints each entry as a JSON line, then the totals; warnings go to <paramref name="error"/>.</summary>
+    public static async Task<int> PrintJsonAsync(DryRun dryRun, IAsyncEnumerable<ObjectReference> objects, TextWriter output, TextWriter error,
+        CancellationToken cancellationToken)
     {
         long count = 0, bytes = 0, delivered = 0;
         await dryRun.ClassifyAsync(objects, entry =>
@@ -68,7 +113,7 @@ internal sealed class DryRun(IAmazonS3 s3, ForwardingPolicy policy, int concurre
             bytes += entry.Object.Size ?? 0;
             delivered += entry.State == "already delivered" ? 1 : 0;
             output.WriteLine(JsonSerializer.Serialize(new DryRunLine(entry.Object.Key, entry.Object.Size ?? 0, entry.State), DryRunJsonContext.Default.DryRunLine));
-        }, cancellationToken).ConfigureAwait(false);
+        }, warning => error.WriteLine($"flowlog-forward: warning: {warning}"), cancellationToken).ConfigureAwait(false);
         output.WriteLine(JsonSerializer.Serialize(new DryRunTotals(count, bytes, count - delivered, delivered), DryRunJsonContext.Default.DryRunTotals));
         return 0;
     }
@@ -78,6 +123,7 @@ internal sealed class DryRun(IAmazonS3 s3, ForwardingPolicy policy, int concurre
         CancellationToken cancellationToken)
     {
         var days = new SortedDictionary<string, (long Objects, long Bytes, long Delivered)>(StringComparer.Ordinal);
+        var warnings = new List<string>();
         await console.Status().StartAsync("Listing…", async context =>
         {
             long seen = 0;
@@ -88,7 +134,7 @@ internal sealed class DryRun(IAmazonS3 s3, ForwardingPolicy policy, int concurre
                 var (n, b, d) = days.GetValueOrDefault(day);
                 days[day] = (n + 1, b + (entry.Object.Size ?? 0), d + (entry.State == "already delivered" ? 1 : 0));
                 context.Status($"Listing… {RunDisplay.Count(++seen)} objects");
-            }, cancellationToken).ConfigureAwait(false);
+            }, warnings.Add, cancellationToken).ConfigureAwait(false);
         }).ConfigureAwait(false);
         var table = new Table().Border(TableBorder.Rounded).Title($"Dry run: {Markup.Escape(title)}")
             .AddColumn("Day").AddColumn(new TableColumn("Objects").RightAligned()).AddColumn(new TableColumn("Size").RightAligned())
@@ -102,6 +148,10 @@ internal sealed class DryRun(IAmazonS3 s3, ForwardingPolicy policy, int concurre
             $"[bold]{RunDisplay.Count(total.Delivered)}[/]");
         console.Write(table);
         console.MarkupLine($"{RunDisplay.Count(total.Objects - total.Delivered)} object(s) would be sent; nothing was sent.");
+        foreach (var warning in warnings)
+        {
+            console.MarkupLine($"[yellow]warning:[/] {Markup.Escape(warning)}");
+        }
         return 0;
     }
 }

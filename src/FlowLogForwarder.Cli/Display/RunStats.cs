@@ -12,7 +12,7 @@ internal sealed class RunStats(TimeProvider time)
     private readonly long _started = time.GetTimestamp();
     private readonly ConcurrentQueue<(string Name, string Error, string? Detail)> _failures = new();
     private readonly ConcurrentQueue<string> _warnings = new();
-    private long _objectsTotal, _objectsDone, _objectsSkipped, _objectsFailed, _objectsEnqueued;
+    private long _objectsTotal, _objectsDone, _objectsSkipped, _objectsFailed, _objectsEnqueued, _progressNotRecorded;
     private long _recordsForwarded, _recordsSkipped, _recordsNotDelivered, _bytesIn, _bytesOut, _retries;
     private int _totalKnown;
 
@@ -36,6 +36,9 @@ internal sealed class RunStats(TimeProvider time)
 
     /// <summary>Objects that failed, were unreadable or refused.</summary>
     public long ObjectsFailed => Interlocked.Read(ref _objectsFailed);
+
+    /// <summary>Objects delivered (wholly or in part) whose progress tag could not be written: a re-run sends them again.</summary>
+    public long ObjectsProgressNotRecorded => Interlocked.Read(ref _progressNotRecorded);
 
     /// <summary>Records the endpoint acknowledged, live.</summary>
     public long RecordsForwarded => Interlocked.Read(ref _recordsForwarded);
@@ -121,6 +124,13 @@ internal sealed class RunStats(TimeProvider time)
         _failures.Enqueue((name, error, detail));
         Interlocked.Increment(ref _objectsFailed);
         Interlocked.Increment(ref _objectsDone);
+    }
+
+    /// <summary>Counts an object whose progress tag was not written, and says why and what it costs.</summary>
+    public void ProgressNotRecorded(string key, string reason)
+    {
+        Interlocked.Increment(ref _progressNotRecorded);
+        Warn($"{key}: progress not recorded ({reason}); a re-run sends this object again");
     }
 
     /// <summary>Keeps a warning for the end of the run.</summary>

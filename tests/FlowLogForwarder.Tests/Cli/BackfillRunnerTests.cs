@@ -1,0 +1,123 @@
+using System.Net;
+using System.Text;
+using Amazon.Runtime;
+using Amazon.S3;
+using Amazon.S3.Model;
+using FlowLogForwarder.Cli.Backfill;
+using FlowLogForwarder.Cli.Display;
+using FlowLogForwarder.Events;
+using FlowLogForwarder.Handling;
+using FlowLogForwarder.Logging;
+using FlowLogForwarder.Pipeline;
+using FlowLogForwarder.TestSupport;
+using Moq;
+
+namespace FlowLogForwarder.Tests.Cli;
+
+/// <summary>The backfill's workers over an S3 double (Moq): what the user hears about each object.</summary>
+public class BackfillRunnerTests
+{
+    private const string TagKey = "flowlog-forwarder-progress-aaaaaaaa";
+
+    private static string Key(int i) =>
+        $"AWSLogs/123456789012/vpcflowlogs/us-east-1/2026/11/22/123456789012_vpcflowlogs_us-east-1_fl-1_20261122T1005Z_{i:x8}.log.gz";
+
+    private static ObjectReference Object(int i) => new("b", Key(i), 100, "etag" + i, null, null);
+
+    private static async IAsyncEnumerable<ObjectReference> Listing(int count)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            await Task.Yield();
+            yield return Object(i);
+        }
+    }
+
+    /// <summary>An S3 that serves every object as three records and has no tags on any.</summary>
+    private static Mock<IAmazonS3> S3()
+    {
+        var s3 = new Mock<IAmazonS3>(MockBehavior.Strict);
+        s3.Setup(s => s.GetObjectAsync(It.IsAny<GetObjectRequest>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync((GetObjectRequest r, CancellationToken _) => new GetObjectResponse
+            {
+                ResponseStream = TestHelpers.Gzip($"{FlowLogGenerator.DefaultHeader}\n{FlowLogGenerator.Line(1)}\n{FlowLogGenerator.Line(2)}\n{FlowLogGenerator.Line(3)}\n"),
+                ETag = r.EtagToMatch,
+            });
+        s3.Setup(s => s.GetObjectTaggingAsync(It.IsAny<GetObjectTaggingRequest>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync(new GetObjectTaggingResponse { Tagging = [] });
+        return s3;
+    }
+
+    private static AmazonS3Exception AccessDenied() => new("Access Denied", ErrorType.Sender, "AccessDenied", "req-1", HttpStatusCode.Forbidden);
+
+    private static (BackfillRunner Runner, RunStats Stats, CollectingSink Sink, StringWriter Log) Runner(IAmazonS3 s3, int concurrency = 2, bool live = true)
+    {
+        var stats = new RunStats(TimeProvider.System);
+        var sink = new CollectingSink();
+        var log = new StringWriter();
+        var policy = new ForwardingPolicy { ProgressTag = TagKey };
+        var jsonLog = new JsonLog(new ForwarderLogTap(log, stats, keepWarnings: live), TimeProvider.System);
+        var forwarder = new ObjectForwarder(new FlowLogPipeline(sink, new PipelineOptions(), TimeProvider.System), s3, policy, jsonLog, TimeProvider.System);
+        return (new BackfillRunner(forwarder, stats, concurrency), stats, sink, log);
+    }
+
+    [Fact]
+    public async Task A_progress_tag_the_credentials_may_not_write_is_counted_and_warned_not_hidden()
+    {
+        var s3 = S3();
+        s3.Setup(s => s.PutObjectTaggingAsync(It.IsAny<PutObjectTaggingRequest>(), It.IsAny<CancellationToken>())).ThrowsAsync(AccessDenied());
+        var (runner, stats, sink, log) = Runner(s3.Object);
+
+        Assert.True(await runner.RunAsync(Listing(3), CancellationToken.None, CancellationToken.None));
+
+        Assert.Equal(9, sink.Records().Count); // delivered...
+        Assert.Equal(3, stats.ObjectsProgressNotRecorded); // ...but a re-run would send them again, and the user is told
+        Assert.Equal(3, stats.Warnings.Count(w => w.Contains("progress not recorded", StringComparison.Ordinal) && w.Contains("Access Denied", StringComparison.Ordinal)));
+        Assert.Contains("progress not recorded", log.ToString(), StringComparison.Ordinal); // the JSON log still carries the line
+    }
+
+    [Fact]
+    public async Task An_object_with_ten_tags_already_is_counted_as_progress_not_recorded()
+    {
+        var s3 = S3();
+        s3.Setup(s => s.GetObjectTaggingAsync(It.IsAny<GetObjectTaggingRequest>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync(new GetObjectTaggingResponse { Tagging = [.. Enumerable.Range(0, 10).Select(i => new Tag { Key = $"t{i}", Value = "v" })] });
+        var (runner, stats, _, _) = Runner(s3.Object, live: false);
+
+        await runner.RunAsync(Listing(2), CancellationToken.None, CancellationToken.None);
+
+        Assert.Equal(2, stats.ObjectsProgressNotRecorded);
+        Assert.Contains(stats.Warnings, w => w.Contains("10 tags", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_progress_tag_that_cannot_be_read_is_a_warning_on_the_terminal()
+    {
+        var s3 = S3();
+        s3.Setup(s => s.GetObjectTaggingAsync(It.IsAny<GetObjectTaggingRequest>(), It.IsAny<CancellationToken>())).ThrowsAsync(AccessDenied());
+        s3.Setup(s => s.PutObjectTaggingAsync(It.IsAny<PutObjectTaggingRequest>(), It.IsAny<CancellationToken>())).ThrowsAsync(AccessDenied());
+        var (runner, stats, _, _) = Runner(s3.Object);
+
+        await runner.RunAsync(Listing(1), CancellationToken.None, CancellationToken.None);
+
+        Assert.Contains(stats.Warnings, w => w.Contains("progress tag not readable", StringComparison.Ordinal));
+        Assert.Equal(1, stats.ObjectsProgressNotRecorded);
+    }
+
+    [Fact]
+    public async Task The_dry_run_checks_once_that_progress_tags_can_be_written()
+    {
+        var s3 = S3();
+        s3.Setup(s => s.PutObjectTaggingAsync(It.IsAny<PutObjectTaggingRequest>(), It.IsAny<CancellationToken>())).ThrowsAsync(AccessDenied());
+        var dryRun = new DryRun(s3.Object, new ForwardingPolicy { ProgressTag = TagKey }, concurrency: 4);
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+
+        Assert.Equal(0, await DryRun.PrintJsonAsync(dryRun, Listing(5), output, error, CancellationToken.None));
+
+        var warning = Assert.Single(error.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains("s3:PutObjectTagging", warning, StringComparison.Ordinal);
+        s3.Verify(s => s.PutObjectTaggingAsync(It.Is<PutObjectTaggingRequest>(r => r.Key == Key(0) && r.Tagging.TagSet.Count == 0), It.IsAny<CancellationToken>()),
+            Times.Once); // the first object's tags, written back unchanged, once
+    }
+}

@@ -103,7 +103,7 @@ internal sealed class DryRun(IAmazonS3 s3, ForwardingPolicy policy, int concurre
     }
 
     /// <summary>Prints each entry as a JSON line, then the totals; warnings go to <paramref name="error"/>.</summary>
-    public static async Task<int> PrintJsonAsync(DryRun dryRun, IAsyncEnumerable<ObjectReference> objects, TextWriter output, TextWriter error,
+    public static async Task<int> PrintJsonAsync(DryRun dryRun, ObjectLister lister, IAsyncEnumerable<ObjectReference> objects, TextWriter output, TextWriter error,
         CancellationToken cancellationToken)
     {
         long count = 0, bytes = 0, delivered = 0;
@@ -114,12 +114,17 @@ internal sealed class DryRun(IAmazonS3 s3, ForwardingPolicy policy, int concurre
             delivered += entry.State == "already delivered" ? 1 : 0;
             output.WriteLine(JsonSerializer.Serialize(new DryRunLine(entry.Object.Key, entry.Object.Size ?? 0, entry.State), DryRunJsonContext.Default.DryRunLine));
         }, warning => error.WriteLine($"flowlog-forward: warning: {warning}"), cancellationToken).ConfigureAwait(false);
-        output.WriteLine(JsonSerializer.Serialize(new DryRunTotals(count, bytes, count - delivered, delivered), DryRunJsonContext.Default.DryRunTotals));
+        output.WriteLine(JsonSerializer.Serialize(new DryRunTotals(count, bytes, count - delivered, delivered, lister.KeysListed, lister.Excluded),
+            DryRunJsonContext.Default.DryRunTotals));
+        foreach (var warning in lister.Warnings())
+        {
+            error.WriteLine($"flowlog-forward: warning: {warning}");
+        }
         return 0;
     }
 
     /// <summary>Prints a table of objects and bytes per day (of the key's date path), then the totals.</summary>
-    public static async Task<int> PrintTableAsync(DryRun dryRun, IAsyncEnumerable<ObjectReference> objects, IAnsiConsole console, string title,
+    public static async Task<int> PrintTableAsync(DryRun dryRun, ObjectLister lister, IAsyncEnumerable<ObjectReference> objects, IAnsiConsole console, string title,
         CancellationToken cancellationToken)
     {
         var days = new SortedDictionary<string, (long Objects, long Bytes, long Delivered)>(StringComparer.Ordinal);
@@ -148,7 +153,9 @@ internal sealed class DryRun(IAmazonS3 s3, ForwardingPolicy policy, int concurre
             $"[bold]{RunDisplay.Count(total.Delivered)}[/]");
         console.Write(table);
         console.MarkupLine($"{RunDisplay.Count(total.Objects - total.Delivered)} object(s) would be sent; nothing was sent.");
-        foreach (var warning in warnings)
+        console.MarkupLine($"{RunDisplay.Count(lister.KeysListed)} key(s) listed; {RunDisplay.Count(lister.Excluded.Values.Sum())} excluded" +
+            string.Concat(lister.Excluded.Select(e => $"{Environment.NewLine}  {RunDisplay.Count(e.Value)} {Markup.Escape(e.Key)}")));
+        foreach (var warning in warnings.Concat(lister.Warnings()))
         {
             console.MarkupLine($"[yellow]warning:[/] {Markup.Escape(warning)}");
         }
@@ -160,10 +167,11 @@ internal sealed class DryRun(IAmazonS3 s3, ForwardingPolicy policy, int concurre
 internal sealed record DryRunLine(string Key, long Size, string State);
 
 /// <summary>A dry run's totals, as the last JSON line.</summary>
-internal sealed record DryRunTotals(long Objects, long Bytes, long ToSend, long AlreadyDelivered);
+internal sealed record DryRunTotals(long Objects, long Bytes, long ToSend, long AlreadyDelivered, long KeysListed, IReadOnlyDictionary<string, long> KeysExcluded);
 
 /// <summary>Source-generated serialisation (no reflection) of the dry run's lines.</summary>
 [System.Text.Json.Serialization.JsonSourceGenerationOptions(PropertyNamingPolicy = System.Text.Json.Serialization.JsonKnownNamingPolicy.CamelCase)]
 [System.Text.Json.Serialization.JsonSerializable(typeof(DryRunLine))]
 [System.Text.Json.Serialization.JsonSerializable(typeof(DryRunTotals))]
+[System.Text.Json.Serialization.JsonSerializable(typeof(IReadOnlyDictionary<string, long>))]
 internal sealed partial class DryRunJsonContext : System.Text.Json.Serialization.JsonSerializerContext;

@@ -56,6 +56,14 @@ internal static class RunDisplay
     {
         var table = new Table().Border(TableBorder.Rounded)
             .AddColumn("Result").AddColumn(new TableColumn("Count").RightAligned());
+        if (stats.KeysListed > 0)
+        {
+            table.AddRow("Keys listed", Count(stats.KeysListed));
+            foreach (var (reason, count) in stats.KeysExcluded)
+            {
+                table.AddRow($"  excluded: {Markup.Escape(reason)}", Count(count));
+            }
+        }
         table.AddRow("Objects", Count(stats.ObjectsTotal));
         if (stats.ObjectsEnqueued > 0)
         {

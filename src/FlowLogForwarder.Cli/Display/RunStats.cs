@@ -40,6 +40,12 @@ internal sealed class RunStats(TimeProvider time)
     /// <summary>Objects delivered (wholly or in part) whose progress tag could not be written: a re-run sends them again.</summary>
     public long ObjectsProgressNotRecorded => Interlocked.Read(ref _progressNotRecorded);
 
+    /// <summary>Keys a backfill listed, selected or not (0 for other commands).</summary>
+    public long KeysListed { get; private set; }
+
+    /// <summary>Keys a backfill listed and did not select, by reason.</summary>
+    public IReadOnlyDictionary<string, long> KeysExcluded { get; private set; } = new Dictionary<string, long>();
+
     /// <summary>Records the endpoint acknowledged, live.</summary>
     public long RecordsForwarded => Interlocked.Read(ref _recordsForwarded);
 
@@ -131,6 +137,13 @@ internal sealed class RunStats(TimeProvider time)
     {
         Interlocked.Increment(ref _progressNotRecorded);
         Warn($"{key}: progress not recorded ({reason}); a re-run sends this object again");
+    }
+
+    /// <summary>Records what the listing saw once it is over: the keys listed and those not selected, by reason.</summary>
+    public void Listed(long keys, IReadOnlyDictionary<string, long> excluded)
+    {
+        KeysListed = keys;
+        KeysExcluded = excluded;
     }
 
     /// <summary>Keeps a warning for the end of the run.</summary>

@@ -113,7 +113,7 @@ public class BackfillRunnerTests
         using var output = new StringWriter();
         using var error = new StringWriter();
 
-        Assert.Equal(0, await DryRun.PrintJsonAsync(dryRun, Listing(5), output, error, CancellationToken.None));
+        Assert.Equal(0, await DryRun.PrintJsonAsync(dryRun, new ObjectLister(s3.Object, new ForwardingPolicy()), Listing(5), output, error, CancellationToken.None));
 
         var warning = Assert.Single(error.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.Contains("s3:PutObjectTagging", warning, StringComparison.Ordinal);

@@ -33,7 +33,7 @@ internal sealed class BackfillRun(BackfillRequest request, ForwarderOptions opti
         var objects = lister.ListAsync(request.Location, request.Selection, stopStarting);
         if (request.DryRun)
         {
-            var dryRun = new DryRun(s3, _policy, request.Concurrency);
+            var dryRun = new DryRun(s3, _policy, request.Concurrency, progressUnknown: options.Resume && options.ProgressTag is null);
             return request.Live
                 ? await DryRun.PrintTableAsync(dryRun, lister, objects, console, request.Location.ToString(), stopStarting).ConfigureAwait(false)
                 : await DryRun.PrintJsonAsync(dryRun, lister, objects, output, error, stopStarting).ConfigureAwait(false);

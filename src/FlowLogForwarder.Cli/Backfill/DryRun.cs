@@ -16,8 +16,17 @@ namespace FlowLogForwarder.Cli.Backfill;
 /// progress tag for this destination (the same tag the function and the backfill write), so it says what a re-run
 /// would skip or resume. Sends nothing and changes no tag (it writes one object's tags back unchanged, to check access).
 /// </summary>
-internal sealed class DryRun(IAmazonS3 s3, ForwardingPolicy policy, int concurrency)
+/// <param name="progressUnknown">Whether this destination's progress tag is unknown (resume is on but no endpoint or
+/// FLOWLOG_PROGRESS_TAG names it), so what is already delivered cannot be told.</param>
+internal sealed class DryRun(IAmazonS3 s3, ForwardingPolicy policy, int concurrency, bool progressUnknown = false)
 {
+    /// <summary>The state of an object whose progress cannot be told.</summary>
+    public const string Unknown = "unknown";
+
+    /// <summary>Said once when <c>progressUnknown</c>.</summary>
+    public const string UnknownWarning = "no SIGNOZ_ENDPOINT (or FLOWLOG_PROGRESS_TAG) is set, so the dry run cannot read what this destination " +
+        "already has: every object shows as unknown; set the endpoint the backfill will use";
+
     /// <summary>One listed object and what a backfill would do with it.</summary>
     public sealed record Entry(ObjectReference Object, string State);
 
@@ -29,6 +38,10 @@ internal sealed class DryRun(IAmazonS3 s3, ForwardingPolicy policy, int concurre
         var tags = policy.ProgressTag is { } tagKey ? new S3ProgressTags(s3, tagKey, policy.ExpectedBucketOwners) : null;
         var window = new List<ObjectReference>(concurrency);
         var first = true;
+        if (progressUnknown)
+        {
+            onWarning(UnknownWarning);
+        }
         await foreach (var reference in objects.WithCancellation(cancellationToken).ConfigureAwait(false))
         {
             if (first && tags is not null && await TagAccessProblemAsync(reference, cancellationToken).ConfigureAwait(false) is { } problem)
@@ -79,7 +92,7 @@ internal sealed class DryRun(IAmazonS3 s3, ForwardingPolicy policy, int concurre
         return null;
     }
 
-    private static async Task FlushAsync(List<ObjectReference> window, S3ProgressTags? tags, Action<Entry> onEntry, CancellationToken cancellationToken)
+    private async Task FlushAsync(List<ObjectReference> window, S3ProgressTags? tags, Action<Entry> onEntry, CancellationToken cancellationToken)
     {
         var states = await Task.WhenAll(window.Select(o => StateAsync(o, tags, cancellationToken))).ConfigureAwait(false);
         for (var i = 0; i < window.Count; i++)
@@ -89,13 +102,22 @@ internal sealed class DryRun(IAmazonS3 s3, ForwardingPolicy policy, int concurre
         window.Clear();
     }
 
-    private static async Task<string> StateAsync(ObjectReference reference, S3ProgressTags? tags, CancellationToken cancellationToken)
+    private async Task<string> StateAsync(ObjectReference reference, S3ProgressTags? tags, CancellationToken cancellationToken)
     {
         if (tags is null)
         {
-            return "to send";
+            return progressUnknown ? Unknown : "to send";
         }
-        var mark = await tags.ReadAsync(reference, versionId: null, cancellationToken).ConfigureAwait(false);
+        ProgressMark? mark;
+        try
+        {
+            mark = await tags.ReadAsync(reference, versionId: null, cancellationToken).ConfigureAwait(false);
+        }
+        catch (AmazonServiceException ex)
+        {
+            // One unreadable tag says nothing about the other objects: this one is unknown, the dry run goes on.
+            return $"{Unknown} (progress tag not readable: {ex.Message})";
+        }
         // As the forwarder: a mark for another eTag (the object was overwritten since) says nothing about this one.
         return mark is null || mark.ETag != reference.ETag ? "to send"
             : mark.Done ? "already delivered"
@@ -106,15 +128,16 @@ internal sealed class DryRun(IAmazonS3 s3, ForwardingPolicy policy, int concurre
     public static async Task<int> PrintJsonAsync(DryRun dryRun, ObjectLister lister, IAsyncEnumerable<ObjectReference> objects, TextWriter output, TextWriter error,
         CancellationToken cancellationToken)
     {
-        long count = 0, bytes = 0, delivered = 0;
+        long count = 0, bytes = 0, delivered = 0, unknown = 0;
         await dryRun.ClassifyAsync(objects, entry =>
         {
             count++;
             bytes += entry.Object.Size ?? 0;
             delivered += entry.State == "already delivered" ? 1 : 0;
+            unknown += entry.State.StartsWith(Unknown, StringComparison.Ordinal) ? 1 : 0;
             output.WriteLine(JsonSerializer.Serialize(new DryRunLine(entry.Object.Key, entry.Object.Size ?? 0, entry.State), DryRunJsonContext.Default.DryRunLine));
         }, warning => error.WriteLine($"flowlog-forward: warning: {warning}"), cancellationToken).ConfigureAwait(false);
-        output.WriteLine(JsonSerializer.Serialize(new DryRunTotals(count, bytes, count - delivered, delivered, lister.KeysListed, lister.Excluded),
+        output.WriteLine(JsonSerializer.Serialize(new DryRunTotals(count, bytes, count - delivered - unknown, delivered, unknown, lister.KeysListed, lister.Excluded),
             DryRunJsonContext.Default.DryRunTotals));
         foreach (var warning in lister.Warnings())
         {
@@ -128,6 +151,7 @@ internal sealed class DryRun(IAmazonS3 s3, ForwardingPolicy policy, int concurre
         CancellationToken cancellationToken)
     {
         var days = new SortedDictionary<string, (long Objects, long Bytes, long Delivered)>(StringComparer.Ordinal);
+        long unknown = 0;
         var warnings = new List<string>();
         await console.Status().StartAsync("Listing…", async context =>
         {
@@ -138,6 +162,7 @@ internal sealed class DryRun(IAmazonS3 s3, ForwardingPolicy policy, int concurre
                 var day = (key.FileTime ?? key.PathStart)?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "(no date in key)";
                 var (n, b, d) = days.GetValueOrDefault(day);
                 days[day] = (n + 1, b + (entry.Object.Size ?? 0), d + (entry.State == "already delivered" ? 1 : 0));
+                unknown += entry.State.StartsWith(Unknown, StringComparison.Ordinal) ? 1 : 0;
                 context.Status($"Listing… {RunDisplay.Count(++seen)} objects");
             }, warnings.Add, cancellationToken).ConfigureAwait(false);
         }).ConfigureAwait(false);
@@ -152,7 +177,9 @@ internal sealed class DryRun(IAmazonS3 s3, ForwardingPolicy policy, int concurre
         table.AddRow("[bold]Total[/]", $"[bold]{RunDisplay.Count(total.Objects)}[/]", $"[bold]{RunDisplay.Size(total.Bytes)}[/]",
             $"[bold]{RunDisplay.Count(total.Delivered)}[/]");
         console.Write(table);
-        console.MarkupLine($"{RunDisplay.Count(total.Objects - total.Delivered)} object(s) would be sent; nothing was sent.");
+        console.MarkupLine(unknown == 0 ? $"{RunDisplay.Count(total.Objects - total.Delivered)} object(s) would be sent; nothing was sent."
+            : $"{RunDisplay.Count(total.Objects - total.Delivered - unknown)} object(s) would be sent and {RunDisplay.Count(unknown)} may be " +
+              "(already delivered or not: unknown); nothing was sent.");
         console.MarkupLine($"{RunDisplay.Count(lister.KeysListed)} key(s) listed; {RunDisplay.Count(lister.Excluded.Values.Sum())} excluded" +
             string.Concat(lister.Excluded.Select(e => $"{Environment.NewLine}  {RunDisplay.Count(e.Value)} {Markup.Escape(e.Key)}")));
         foreach (var warning in warnings.Concat(lister.Warnings()))
@@ -167,7 +194,7 @@ internal sealed class DryRun(IAmazonS3 s3, ForwardingPolicy policy, int concurre
 internal sealed record DryRunLine(string Key, long Size, string State);
 
 /// <summary>A dry run's totals, as the last JSON line.</summary>
-internal sealed record DryRunTotals(long Objects, long Bytes, long ToSend, long AlreadyDelivered, long KeysListed, IReadOnlyDictionary<string, long> KeysExcluded);
+internal sealed record DryRunTotals(long Objects, long Bytes, long ToSend, long AlreadyDelivered, long Unknown, long KeysListed, IReadOnlyDictionary<string, long> KeysExcluded);
 
 /// <summary>Source-generated serialisation (no reflection) of the dry run's lines.</summary>
 [System.Text.Json.Serialization.JsonSourceGenerationOptions(PropertyNamingPolicy = System.Text.Json.Serialization.JsonKnownNamingPolicy.CamelCase)]

@@ -120,4 +120,40 @@ public class BackfillRunnerTests
         s3.Verify(s => s.PutObjectTaggingAsync(It.Is<PutObjectTaggingRequest>(r => r.Key == Key(0) && r.Tagging.TagSet.Count == 0), It.IsAny<CancellationToken>()),
             Times.Once); // the first object's tags, written back unchanged, once
     }
+
+    [Fact]
+    public async Task A_dry_run_that_cannot_know_the_progress_tag_says_unknown_once_not_to_send()
+    {
+        var s3 = new Mock<IAmazonS3>(MockBehavior.Strict); // no tag is read or written
+        var dryRun = new DryRun(s3.Object, new ForwardingPolicy(), concurrency: 2, progressUnknown: true);
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+
+        await DryRun.PrintJsonAsync(dryRun, new ObjectLister(s3.Object, new ForwardingPolicy()), Listing(3), output, error, CancellationToken.None);
+
+        var lines = output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.All(lines[..^1], l => Assert.Contains("\"state\":\"unknown\"", l, StringComparison.Ordinal));
+        Assert.Contains("\"toSend\":0,\"alreadyDelivered\":0,\"unknown\":3", lines[^1], StringComparison.Ordinal);
+        var warning = Assert.Single(error.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains("SIGNOZ_ENDPOINT", warning, StringComparison.Ordinal);
+        Assert.Contains("FLOWLOG_PROGRESS_TAG", warning, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_tag_that_cannot_be_read_makes_that_object_unknown_and_the_dry_run_goes_on()
+    {
+        var s3 = S3();
+        s3.Setup(s => s.PutObjectTaggingAsync(It.IsAny<PutObjectTaggingRequest>(), It.IsAny<CancellationToken>())).ReturnsAsync(new PutObjectTaggingResponse());
+        s3.Setup(s => s.GetObjectTaggingAsync(It.Is<GetObjectTaggingRequest>(r => r.Key == Key(2)), It.IsAny<CancellationToken>())).ThrowsAsync(AccessDenied());
+        var dryRun = new DryRun(s3.Object, new ForwardingPolicy { ProgressTag = TagKey }, concurrency: 2);
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+
+        Assert.Equal(0, await DryRun.PrintJsonAsync(dryRun, new ObjectLister(s3.Object, new ForwardingPolicy()), Listing(4), output, error, CancellationToken.None));
+
+        var lines = output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(5, lines.Length);
+        Assert.Contains("unknown (progress tag not readable: Access Denied)", lines[2], StringComparison.Ordinal);
+        Assert.Contains("\"toSend\":3,\"alreadyDelivered\":0,\"unknown\":1", lines[^1], StringComparison.Ordinal);
+    }
 }

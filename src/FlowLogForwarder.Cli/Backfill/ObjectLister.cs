@@ -106,7 +106,10 @@ internal sealed class ObjectLister(IAmazonS3 s3, ForwardingPolicy policy)
         var hive = segments[^2].StartsWith("aws-service=", StringComparison.Ordinal);
         var root = prefix.TrimEnd('/') + "/";
         var days = new List<string>();
-        for (var day = from.UtcDateTime.Date.AddDays(-1); day <= to.UtcDateTime.Date.AddDays(1); day = day.AddDays(1))
+        // The margin stops at the calendar's ends (0001-01-01, 9999-12-31), which have no day beyond them.
+        var first = from.UtcDateTime.Date == DateTime.MinValue.Date ? DateTime.MinValue.Date : from.UtcDateTime.Date.AddDays(-1);
+        var last = to.UtcDateTime.Date == DateTime.MaxValue.Date ? DateTime.MaxValue.Date : to.UtcDateTime.Date.AddDays(1);
+        for (var day = first; day <= last; day = day == DateTime.MaxValue.Date ? DateTime.MaxValue : day.AddDays(1))
         {
             days.Add(root + (hive
                 ? day.ToString("'year='yyyy'/month='MM'/day='dd'/'", CultureInfo.InvariantCulture)

@@ -134,7 +134,7 @@ internal sealed class BackfillRun(BackfillRequest request, ForwarderOptions opti
 
     private async Task<bool> WaitAsync(IAmazonSQS sqs, string queueUrl, CancellationToken stop)
     {
-        var watch = new QueueDrainWatch(sqs, queueUrl, TimeProvider.System, TimeSpan.FromSeconds(2));
+        var watch = new QueueDrainWatch(sqs, queueUrl, TimeProvider.System, TimeSpan.FromSeconds(2), QueueDrainWatch.DefaultQuietSpan);
         bool drained;
         if (request.Live)
         {

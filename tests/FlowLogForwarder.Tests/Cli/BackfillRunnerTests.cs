@@ -157,3 +157,33 @@ public class BackfillRunnerTests
         Assert.Contains("\"toSend\":3,\"alreadyDelivered\":0,\"unknown\":1", lines[^1], StringComparison.Ordinal);
     }
 }
+
+/// <summary>The workers survive what one object throws.</summary>
+public class BackfillRunnerFailureTests
+{
+    [Fact]
+    public async Task An_unexpected_exception_fails_that_object_and_the_run_goes_on()
+    {
+        var s3 = new Mock<IAmazonS3>(MockBehavior.Strict);
+        s3.Setup(s => s.GetObjectAsync(It.IsAny<GetObjectRequest>(), It.IsAny<CancellationToken>()))
+            .ThrowsAsync(new AmazonClientException("Unable to get IAM security credentials")); // not an AmazonServiceException
+        var stats = new RunStats(TimeProvider.System);
+        var forwarder = new ObjectForwarder(new FlowLogPipeline(new CollectingSink(), new PipelineOptions(), TimeProvider.System), s3.Object,
+            new ForwardingPolicy(), new JsonLog(TextWriter.Null, TimeProvider.System), TimeProvider.System);
+
+        static async IAsyncEnumerable<ObjectReference> Five()
+        {
+            for (var i = 0; i < 5; i++)
+            {
+                await Task.Yield();
+                yield return new ObjectReference("b", $"AWSLogs/1/vpcflowlogs/us-east-1/2026/11/22/{i}.log.gz", 100, "e", null, null);
+            }
+        }
+
+        Assert.True(await new BackfillRunner(forwarder, stats, 2).RunAsync(Five(), CancellationToken.None, CancellationToken.None));
+
+        Assert.Equal(5, stats.ObjectsFailed);
+        Assert.Equal(5, stats.ObjectsDone);
+        Assert.All(stats.Failures, f => Assert.Contains("IAM security credentials", f.Error, StringComparison.Ordinal));
+    }
+}

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Runtime.InteropServices;
 using FlowLogForwarder.Cli.Commands;
 using FlowLogForwarder.Configuration;
 
@@ -9,6 +10,12 @@ Console.CancelKeyPress += (_, e) =>
     e.Cancel = true;
     cancellation.Cancel();
 };
+// SIGTERM (kill, a container or CI stopping the process) stops as Ctrl+C does: progress recorded, totals printed.
+using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+{
+    context.Cancel = true;
+    cancellation.Cancel();
+});
 
 var parseResult = FlowLogCli.Create().Parse(args);
 if (FlowLogCli.TryReportUsageErrors(parseResult, Console.Error))

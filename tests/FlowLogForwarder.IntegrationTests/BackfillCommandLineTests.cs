@@ -1,7 +1,7 @@
 namespace FlowLogForwarder.IntegrationTests;
 
 /// <summary><c>flowlog-forward backfill</c>'s command line: help, and usage errors that exit 2 before any AWS call.</summary>
-public sealed class BackfillCommandLineTests
+public sealed class BackfillCommandLineTests(MotoFixture aws) : IClassFixture<MotoFixture>
 {
     [Fact]
     public async Task Help_lists_every_option()
@@ -39,5 +39,19 @@ public sealed class BackfillCommandLineTests
         var (exit, _, stderr) = await CliProcess.RunAsync(["backfill", "s3://b-1/", "--json"]);
         Assert.Equal(2, exit);
         Assert.Contains("SIGNOZ_ENDPOINT", stderr, StringComparison.Ordinal);
+
+        // The dry run, with no endpoint, runs: it lists, and as it cannot read this destination's progress it says so once
+        // and reports each object as unknown rather than "to send".
+        var bucket = "dry-" + Guid.NewGuid().ToString("N")[..10];
+        await aws.S3.PutBucketAsync(bucket);
+        var puts = await BackfillObjects.PutAsync(aws.S3, bucket, days: [22], perDay: 3, records: 2, hive: false);
+        var (dryExit, stdout, dryStderr) = await CliProcess.RunAsync(["backfill", $"s3://{bucket}/", "--dry-run", "--json"], aws.CliEnvironment());
+        Assert.True(dryExit == 0, dryStderr);
+        var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(puts.Count + 1, lines.Length);
+        Assert.All(lines[..^1], l => Assert.Contains("\"state\":\"unknown\"", l, StringComparison.Ordinal));
+        Assert.Contains("\"unknown\":3", lines[^1], StringComparison.Ordinal);
+        var warning = Assert.Single(dryStderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains("SIGNOZ_ENDPOINT", warning, StringComparison.Ordinal);
     }
 }

@@ -12,7 +12,8 @@ namespace FlowLogForwarder.IntegrationTests;
 /// fed as Lambda's SQS trigger feeds it, forwards record-exact while <c>--wait</c> watches the queue drain.</summary>
 public sealed class BackfillQueueTests(MotoFixture aws, ITestOutputHelper output) : IClassFixture<MotoFixture>
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(90);
+    // --wait counts the queue drained only after a minute of empty readings (SQS's counts lag), so this test takes over one.
+    private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(3);
 
     // The event Lambda's SQS event source mapping hands the function for received messages.
     private static string SqsEvent(IEnumerable<Message> messages) => JsonSerializer.Serialize(new
@@ -45,7 +46,7 @@ public sealed class BackfillQueueTests(MotoFixture aws, ITestOutputHelper output
         await using var function = BootstrapProcess.Start(aws.BootstrapEnvironment(runtime, signoz.Endpoint));
 
         // The CLI needs no SigNoz endpoint here: the function sends.
-        var cli = CliProcess.RunAsync(["backfill", $"s3://{bucket}/", "--via-queue", queueUrl, "--wait", "--wait-minutes", "1", "--json"],
+        var cli = CliProcess.RunAsync(["backfill", $"s3://{bucket}/", "--via-queue", queueUrl, "--wait", "--wait-minutes", "2", "--json"],
             aws.CliEnvironment(), Timeout);
 
         // Lambda's part: receive up to 10, invoke the function with them, delete those it did not report as failed.

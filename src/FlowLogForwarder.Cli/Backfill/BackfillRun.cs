@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using Amazon.S3;
 using Amazon.SQS;
 using FlowLogForwarder.Cli.Commands;
@@ -32,17 +33,41 @@ internal sealed class BackfillRun(BackfillRequest request, ForwarderOptions opti
         var objects = lister.ListAsync(request.Location, request.Selection, stopStarting);
         if (request.DryRun)
         {
-            var dryRun = new DryRun(s3, _policy, request.Concurrency);
+            var dryRun = new DryRun(s3, _policy, request.Concurrency, progressUnknown: options.Resume && options.ProgressTag is null);
             return request.Live
-                ? await DryRun.PrintTableAsync(dryRun, objects, console, request.Location.ToString(), stopStarting).ConfigureAwait(false)
-                : await DryRun.PrintJsonAsync(dryRun, objects, output, stopStarting).ConfigureAwait(false);
+                ? await DryRun.PrintTableAsync(dryRun, lister, objects, console, request.Location.ToString(), stopStarting).ConfigureAwait(false)
+                : await DryRun.PrintJsonAsync(dryRun, lister, objects, output, error, stopStarting).ConfigureAwait(false);
         }
         return request.ViaQueue is { } queueUrl
-            ? await FanOutAsync(objects, queueUrl, stopStarting).ConfigureAwait(false)
-            : await ForwardAsync(s3, objects, stopStarting, abort).ConfigureAwait(false);
+            ? await FanOutAsync(lister, objects, queueUrl, stopStarting).ConfigureAwait(false)
+            : await ForwardAsync(s3, lister, objects, stopStarting, abort).ConfigureAwait(false);
     }
 
-    private async Task<int> ForwardAsync(IAmazonS3 s3, IAsyncEnumerable<FlowLogForwarder.Events.ObjectReference> objects,
+    /// <summary>Runs <paramref name="work"/>, then hands the listing's counts and warnings to <paramref name="stats"/>.</summary>
+    private static async Task<bool> Listed(ObjectLister lister, RunStats stats, Func<Task<bool>> work)
+    {
+        var finished = await work().ConfigureAwait(false);
+        stats.Listed(lister.KeysListed, lister.Excluded);
+        foreach (var warning in lister.Warnings())
+        {
+            stats.Warn(warning);
+        }
+        return finished;
+    }
+
+    /// <summary>The listing's counts as JSON members: <c>"keysListed":N,"keysExcluded":{"reason":n,...}</c>.</summary>
+    internal static string ListingJson(ObjectLister lister) => string.Create(CultureInfo.InvariantCulture,
+        $"\"keysListed\":{lister.KeysListed},\"keysExcluded\":{JsonSerializer.Serialize(lister.Excluded, DryRunJsonContext.Default.IReadOnlyDictionaryStringInt64)}");
+
+    private void WarnJson(ObjectLister lister)
+    {
+        foreach (var warning in lister.Warnings())
+        {
+            error.WriteLine($"flowlog-forward: warning: {warning}");
+        }
+    }
+
+    private async Task<int> ForwardAsync(IAmazonS3 s3, ObjectLister lister, IAsyncEnumerable<FlowLogForwarder.Events.ObjectReference> objects,
         CancellationToken stopStarting, CancellationToken abort)
     {
         SendingOptions.RefuseKeyParameter(options);
@@ -51,37 +76,47 @@ internal sealed class BackfillRun(BackfillRequest request, ForwarderOptions opti
         Action<string> warn = request.Live ? stats.Warn : w => error.WriteLine($"flowlog-forward: warning: {w}");
         var exporter = new CountingExporter(ExporterFactory.Create(options, options.IngestionKey, http, TimeProvider.System, warn), stats);
         var pipeline = new FlowLogPipeline(exporter, options.Pipeline, TimeProvider.System);
-        // The function's own log lines: JSON lines on stdout, or (live) kept out of the display; failures are shown after it.
-        var log = new JsonLog(request.Live ? TextWriter.Null : output, TimeProvider.System);
+        // The function's own log lines: JSON lines on stdout, or (live) kept out of the display; failures are shown after it,
+        // and the tap counts progress not recorded and keeps the warnings either way.
+        var log = new JsonLog(new ForwarderLogTap(request.Live ? TextWriter.Null : output, stats, keepWarnings: request.Live), TimeProvider.System);
         var runner = new BackfillRunner(new ObjectForwarder(pipeline, s3, _policy, log, TimeProvider.System), stats, request.Concurrency);
         var finished = request.Live
-            ? await RunDisplay.RunAsync(console, stats, () => runner.RunAsync(objects, stopStarting, abort), request.Verbose).ConfigureAwait(false)
+            ? await RunDisplay.RunAsync(console, stats, () => Listed(lister, stats, () => runner.RunAsync(objects, stopStarting, abort)), request.Verbose)
+                .ConfigureAwait(false)
             : await runner.RunAsync(objects, stopStarting, abort).ConfigureAwait(false);
         if (!request.Live)
         {
-            await output.WriteLineAsync(Totals(stats)).ConfigureAwait(false);
+            await output.WriteLineAsync(Totals(stats, lister)).ConfigureAwait(false);
+            WarnJson(lister);
         }
         if (!finished)
         {
             await error.WriteLineAsync($"flowlog-forward: stopped (Ctrl+C): {stats.ObjectsTotal - stats.ObjectsDone} listed object(s) not started, " +
                 "progress recorded; run the same command again to resume").ConfigureAwait(false);
         }
-        return finished && stats.ObjectsFailed == 0 && stats.RecordsNotDelivered == 0 ? FlowLogCli.Success : FlowLogCli.Failure;
+        if (stats.ObjectsProgressNotRecorded > 0)
+        {
+            await error.WriteLineAsync($"flowlog-forward: {stats.ObjectsProgressNotRecorded} object(s) were sent but their progress tag was not written " +
+                "(the credentials lack s3:PutObjectTagging, or the object already has 10 tags): a re-run sends them again").ConfigureAwait(false);
+        }
+        return finished && stats.ObjectsFailed == 0 && stats.RecordsNotDelivered == 0 && stats.ObjectsProgressNotRecorded == 0
+            ? FlowLogCli.Success : FlowLogCli.Failure;
     }
 
-    private async Task<int> FanOutAsync(IAsyncEnumerable<FlowLogForwarder.Events.ObjectReference> objects, string queueUrl, CancellationToken stop)
+    private async Task<int> FanOutAsync(ObjectLister lister, IAsyncEnumerable<FlowLogForwarder.Events.ObjectReference> objects, string queueUrl, CancellationToken stop)
     {
         var stats = new RunStats(TimeProvider.System) { Title = $"Enqueue {request.Location} on {queueUrl}" };
         using var sqs = SqsClients.Create(options.Aws);
         var fanOut = new QueueFanOut(sqs, queueUrl, stats, TimeProvider.System);
         var finished = request.Live
-            ? await RunDisplay.RunAsync(console, stats, () => fanOut.RunAsync(objects, stop), request.Verbose).ConfigureAwait(false)
+            ? await RunDisplay.RunAsync(console, stats, () => Listed(lister, stats, () => fanOut.RunAsync(objects, stop)), request.Verbose).ConfigureAwait(false)
             : await fanOut.RunAsync(objects, stop).ConfigureAwait(false);
         if (!request.Live)
         {
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"{{\"objects\":{stats.ObjectsTotal},\"messagesSent\":{fanOut.MessagesSent},\"messagesFailed\":{stats.ObjectsFailed},\"stopped\":{(!finished ? "true" : "false")}}}"))
+                $"{{\"objects\":{stats.ObjectsTotal},{ListingJson(lister)},\"messagesSent\":{fanOut.MessagesSent},\"messagesFailed\":{stats.ObjectsFailed},\"stopped\":{(!finished ? "true" : "false")}}}"))
                 .ConfigureAwait(false);
+            WarnJson(lister);
         }
         if (!finished)
         {
@@ -99,7 +134,7 @@ internal sealed class BackfillRun(BackfillRequest request, ForwarderOptions opti
 
     private async Task<bool> WaitAsync(IAmazonSQS sqs, string queueUrl, CancellationToken stop)
     {
-        var watch = new QueueDrainWatch(sqs, queueUrl, TimeProvider.System, TimeSpan.FromSeconds(2));
+        var watch = new QueueDrainWatch(sqs, queueUrl, TimeProvider.System, TimeSpan.FromSeconds(2), QueueDrainWatch.DefaultQuietSpan);
         bool drained;
         if (request.Live)
         {
@@ -122,9 +157,9 @@ internal sealed class BackfillRun(BackfillRequest request, ForwarderOptions opti
         return drained;
     }
 
-    private static string Totals(RunStats stats) => string.Create(CultureInfo.InvariantCulture,
-        $"{{\"objects\":{stats.ObjectsTotal},\"objectsSkipped\":{stats.ObjectsSkipped},\"objectsFailed\":{stats.ObjectsFailed}," +
-        $"\"objectsNotStarted\":{stats.ObjectsTotal - stats.ObjectsDone},\"recordsForwarded\":{stats.RecordsForwarded},\"recordsSkipped\":{stats.RecordsSkipped}," +
+    private static string Totals(RunStats stats, ObjectLister lister) => string.Create(CultureInfo.InvariantCulture,
+        $"{{\"objects\":{stats.ObjectsTotal},{ListingJson(lister)},\"objectsSkipped\":{stats.ObjectsSkipped},\"objectsFailed\":{stats.ObjectsFailed}," +
+        $"\"objectsNotStarted\":{stats.ObjectsTotal - stats.ObjectsDone},\"objectsProgressNotRecorded\":{stats.ObjectsProgressNotRecorded},\"recordsForwarded\":{stats.RecordsForwarded},\"recordsSkipped\":{stats.RecordsSkipped}," +
         $"\"recordsNotDelivered\":{stats.RecordsNotDelivered},\"bytesIn\":{stats.BytesIn},\"seconds\":{stats.Elapsed.TotalSeconds:F3}," +
         $"\"recordsPerSecond\":{stats.RecordsPerSecond:F0},\"peakRssBytes\":{ProcessMemory.PeakResidentBytes()?.ToString(CultureInfo.InvariantCulture) ?? "null"}}}");
 }

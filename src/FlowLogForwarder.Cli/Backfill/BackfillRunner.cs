@@ -22,8 +22,11 @@ internal sealed class BackfillRunner(ObjectForwarder forwarder, RunStats stats, 
     public async Task<bool> RunAsync(IAsyncEnumerable<ObjectReference> objects, CancellationToken stopStarting, CancellationToken abort)
     {
         var queue = Channel.CreateBounded<ObjectReference>(new BoundedChannelOptions(ListAhead) { SingleWriter = true });
-        var listing = ListAsync(objects, queue.Writer, stopStarting);
+        // Should every worker end early, the listing must not wait forever on a full queue nobody reads.
+        using var noWorkers = new CancellationTokenSource();
+        var listing = ListAsync(objects, queue.Writer, stopStarting, noWorkers.Token);
         var workers = Enumerable.Range(0, concurrency).Select(_ => WorkAsync(queue.Reader, stopStarting, abort)).ToArray();
+        _ = Task.WhenAll(workers).ContinueWith(_ => noWorkers.Cancel(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         try
         {
             await listing.ConfigureAwait(false);
@@ -36,18 +39,20 @@ internal sealed class BackfillRunner(ObjectForwarder forwarder, RunStats stats, 
         return !stopStarting.IsCancellationRequested;
     }
 
-    private async Task ListAsync(IAsyncEnumerable<ObjectReference> objects, ChannelWriter<ObjectReference> writer, CancellationToken stopStarting)
+    private async Task ListAsync(IAsyncEnumerable<ObjectReference> objects, ChannelWriter<ObjectReference> writer, CancellationToken stopStarting,
+        CancellationToken noWorkers)
     {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(stopStarting, noWorkers);
         try
         {
-            await foreach (var reference in objects.WithCancellation(stopStarting).ConfigureAwait(false))
+            await foreach (var reference in objects.WithCancellation(stop.Token).ConfigureAwait(false))
             {
                 stats.AddToTotal(1);
-                await writer.WriteAsync(reference, stopStarting).ConfigureAwait(false);
+                await writer.WriteAsync(reference, stop.Token).ConfigureAwait(false);
             }
             stats.TotalIsKnown();
         }
-        catch (OperationCanceledException) when (stopStarting.IsCancellationRequested)
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
             // Stopped: what was listed and not started is reported as not started.
         }
@@ -65,8 +70,16 @@ internal sealed class BackfillRunner(ObjectForwarder forwarder, RunStats stats, 
             {
                 continue;
             }
-            var result = await forwarder.ForwardAsync(reference, "backfill", abort).ConfigureAwait(false);
-            Count(reference, result);
+            try
+            {
+                Count(reference, await forwarder.ForwardAsync(reference, "backfill", abort).ConfigureAwait(false));
+            }
+#pragma warning disable CA1031 // Whatever one object throws (an AmazonClientException from S3, say) fails that object, not the worker.
+            catch (Exception ex) when (ex is not OperationCanceledException || !abort.IsCancellationRequested)
+#pragma warning restore CA1031
+            {
+                stats.Failed(reference.Key, ex.Message, ex.ToString());
+            }
         }
     }
 

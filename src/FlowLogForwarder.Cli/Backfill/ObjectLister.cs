@@ -1,7 +1,9 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using Amazon.S3;
 using Amazon.S3.Model;
+using FlowLogForwarder.Configuration;
 using FlowLogForwarder.Events;
 using FlowLogForwarder.Handling;
 
@@ -18,10 +20,29 @@ internal sealed class ObjectLister(IAmazonS3 s3, ForwardingPolicy policy)
     // More day folders than this and listing the whole prefix is as cheap.
     private const int MaxDayPrefixes = 3660;
 
+    private readonly ConcurrentDictionary<string, long> _excluded = new(StringComparer.Ordinal);
+    private long _keysListed, _parquetRefused, _oversized;
+    private string? _parquetReason;
+
     /// <summary>Keys listed so far, selected or not.</summary>
     public long KeysListed => Interlocked.Read(ref _keysListed);
 
-    private long _keysListed;
+    /// <summary>Keys listed and not selected, by reason (sizes over the limit share one reason), in reason order.</summary>
+    public IReadOnlyDictionary<string, long> Excluded => new SortedDictionary<string, long>(_excluded, StringComparer.Ordinal);
+
+    /// <summary>Exclusions the user probably did not mean: flow logs the function cannot take, said once each.</summary>
+    public IEnumerable<string> Warnings()
+    {
+        if (Interlocked.Read(ref _parquetRefused) is > 0 and var parquet)
+        {
+            yield return $"{parquet} Parquet object(s) not forwarded: {_parquetReason}";
+        }
+        if (Interlocked.Read(ref _oversized) is > 0 and var oversized)
+        {
+            yield return $"{oversized} object(s) larger than {ForwarderOptions.Variables.MaxObjectBytes} ({policy.MaxObjectBytes} bytes) not forwarded; " +
+                "raise it to include them";
+        }
+    }
 
     /// <summary>The selected objects, in key order within each listed prefix; the eTag is the listing's (unquoted).</summary>
     public async IAsyncEnumerable<ObjectReference> ListAsync(S3Prefix location, ObjectSelection selection,
@@ -44,15 +65,33 @@ internal sealed class ObjectLister(IAmazonS3 s3, ForwardingPolicy policy)
                 {
                     Interlocked.Increment(ref _keysListed);
                     var reference = new ObjectReference(location.Bucket, item.Key, item.Size, item.ETag?.Trim('"'), VersionId: null, EventTime: null);
-                    if (selection.SkipReason(reference, policy) is null)
+                    if (selection.SkipReason(reference, policy) is not { } reason)
                     {
                         yield return reference;
+                        continue;
                     }
+                    Exclude(reference, reason);
                 }
                 token = page.IsTruncated == true ? page.NextContinuationToken : null;
             }
             while (token is not null);
         }
+    }
+
+    private void Exclude(ObjectReference reference, string reason)
+    {
+        if (reference.Size > policy.MaxObjectBytes && ObjectFilter.SkipReason(reference, policy) is not null)
+        {
+            // The function's reason names each object's size; one count for all of them.
+            Interlocked.Increment(ref _oversized);
+            reason = $"over {ForwarderOptions.Variables.MaxObjectBytes} ({policy.MaxObjectBytes} bytes)";
+        }
+        else if (reference.Key.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase) && ObjectFilter.SkipReason(reference, policy) is { } refused)
+        {
+            Interlocked.Increment(ref _parquetRefused);
+            _parquetReason = refused;
+        }
+        _excluded.AddOrUpdate(reason, 1, (_, n) => n + 1);
     }
 
     /// <summary>The prefixes to list: the day folders of a closed window under a region's folder, else the prefix itself.</summary>
@@ -67,7 +106,10 @@ internal sealed class ObjectLister(IAmazonS3 s3, ForwardingPolicy policy)
         var hive = segments[^2].StartsWith("aws-service=", StringComparison.Ordinal);
         var root = prefix.TrimEnd('/') + "/";
         var days = new List<string>();
-        for (var day = from.UtcDateTime.Date.AddDays(-1); day <= to.UtcDateTime.Date.AddDays(1); day = day.AddDays(1))
+        // The margin stops at the calendar's ends (0001-01-01, 9999-12-31), which have no day beyond them.
+        var first = from.UtcDateTime.Date == DateTime.MinValue.Date ? DateTime.MinValue.Date : from.UtcDateTime.Date.AddDays(-1);
+        var last = to.UtcDateTime.Date == DateTime.MaxValue.Date ? DateTime.MaxValue.Date : to.UtcDateTime.Date.AddDays(1);
+        for (var day = first; day <= last; day = day == DateTime.MaxValue.Date ? DateTime.MaxValue : day.AddDays(1))
         {
             days.Add(root + (hive
                 ? day.ToString("'year='yyyy'/month='MM'/day='dd'/'", CultureInfo.InvariantCulture)

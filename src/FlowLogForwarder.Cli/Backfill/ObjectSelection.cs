@@ -15,7 +15,7 @@ internal sealed record ObjectSelection(TimeWindow Window, IReadOnlySet<string> A
             return reason;
         }
         var key = FlowLogKey.Parse(reference.Key);
-        return !Window.Contains(key) ? "outside --from/--to"
+        return !Window.Contains(key) ? (key.FileTime ?? key.PathStart) is null ? "no date in the key (--from/--to needs one)" : "outside --from/--to"
             : !Matches(Accounts, key.Account) ? "another account"
             : !Matches(Regions, key.Region) ? "another region"
             : !Matches(FlowLogIds, key.FlowLogId) ? "another flow log"

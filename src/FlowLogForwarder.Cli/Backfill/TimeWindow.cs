@@ -21,7 +21,8 @@ internal sealed record TimeWindow(DateTimeOffset? From, DateTimeOffset? To)
         const DateTimeStyles Utc = DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal;
         if (DateTimeOffset.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, Utc, out var day))
         {
-            return end ? day.AddDays(1).AddTicks(-1) : day;
+            // 9999-12-31 has no next day: its last instant is the last one there is.
+            return !end ? day : day.Date == DateTime.MaxValue.Date ? DateTimeOffset.MaxValue : day.AddDays(1).AddTicks(-1);
         }
         return DateTimeOffset.TryParseExact(text, TimestampFormats, CultureInfo.InvariantCulture, Utc, out var instant) ? instant : null;
     }

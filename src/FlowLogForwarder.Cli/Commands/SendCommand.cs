@@ -33,9 +33,12 @@ internal static class SendCommand
         return command;
     }
 
+    /// <summary>The live display's title: the endpoint without its query string, which may carry a token.</summary>
+    internal static string Title(int files, Uri endpoint) => $"Send {files} file(s) to {endpoint.GetLeftPart(UriPartial.Path)}";
+
     private static async Task<int> RunLiveAsync(string[] files, ForwarderOptions options, bool verbose, CancellationToken cancellationToken)
     {
-        var stats = new RunStats(TimeProvider.System) { Title = $"Send {files.Length} file(s) to {options.Endpoint}" };
+        var stats = new RunStats(TimeProvider.System) { Title = Title(files.Length, options.Endpoint!) };
         stats.AddToTotal(files.Length);
         stats.TotalIsKnown();
         using var http = SigNozClient.CreateHttpClient();

@@ -56,6 +56,14 @@ internal static class RunDisplay
     {
         var table = new Table().Border(TableBorder.Rounded)
             .AddColumn("Result").AddColumn(new TableColumn("Count").RightAligned());
+        if (stats.KeysListed > 0)
+        {
+            table.AddRow("Keys listed", Count(stats.KeysListed));
+            foreach (var (reason, count) in stats.KeysExcluded)
+            {
+                table.AddRow($"  excluded: {Markup.Escape(reason)}", Count(count));
+            }
+        }
         table.AddRow("Objects", Count(stats.ObjectsTotal));
         if (stats.ObjectsEnqueued > 0)
         {
@@ -65,6 +73,10 @@ internal static class RunDisplay
         table.AddRow("  skipped (already delivered)", Count(stats.ObjectsSkipped));
         table.AddRow(stats.ObjectsFailed > 0 ? "[red]  failed[/]" : "  failed", Count(stats.ObjectsFailed));
         table.AddRow("  not started", Count(stats.ObjectsTotal - stats.ObjectsDone));
+        if (stats.ObjectsProgressNotRecorded > 0)
+        {
+            table.AddRow("[red]  progress not recorded (a re-run sends again)[/]", Count(stats.ObjectsProgressNotRecorded));
+        }
         table.AddRow("Records forwarded", Count(stats.RecordsForwarded));
         table.AddRow("Lines skipped", Count(stats.RecordsSkipped));
         table.AddRow(stats.RecordsNotDelivered > 0 ? "[red]Records not delivered[/]" : "Records not delivered", Count(stats.RecordsNotDelivered));

@@ -12,7 +12,7 @@ internal sealed class RunStats(TimeProvider time)
     private readonly long _started = time.GetTimestamp();
     private readonly ConcurrentQueue<(string Name, string Error, string? Detail)> _failures = new();
     private readonly ConcurrentQueue<string> _warnings = new();
-    private long _objectsTotal, _objectsDone, _objectsSkipped, _objectsFailed, _objectsEnqueued;
+    private long _objectsTotal, _objectsDone, _objectsSkipped, _objectsFailed, _objectsEnqueued, _progressNotRecorded;
     private long _recordsForwarded, _recordsSkipped, _recordsNotDelivered, _bytesIn, _bytesOut, _retries;
     private int _totalKnown;
 
@@ -36,6 +36,15 @@ internal sealed class RunStats(TimeProvider time)
 
     /// <summary>Objects that failed, were unreadable or refused.</summary>
     public long ObjectsFailed => Interlocked.Read(ref _objectsFailed);
+
+    /// <summary>Objects delivered (wholly or in part) whose progress tag could not be written: a re-run sends them again.</summary>
+    public long ObjectsProgressNotRecorded => Interlocked.Read(ref _progressNotRecorded);
+
+    /// <summary>Keys a backfill listed, selected or not (0 for other commands).</summary>
+    public long KeysListed { get; private set; }
+
+    /// <summary>Keys a backfill listed and did not select, by reason.</summary>
+    public IReadOnlyDictionary<string, long> KeysExcluded { get; private set; } = new Dictionary<string, long>();
 
     /// <summary>Records the endpoint acknowledged, live.</summary>
     public long RecordsForwarded => Interlocked.Read(ref _recordsForwarded);
@@ -121,6 +130,20 @@ internal sealed class RunStats(TimeProvider time)
         _failures.Enqueue((name, error, detail));
         Interlocked.Increment(ref _objectsFailed);
         Interlocked.Increment(ref _objectsDone);
+    }
+
+    /// <summary>Counts an object whose progress tag was not written, and says why and what it costs.</summary>
+    public void ProgressNotRecorded(string key, string reason)
+    {
+        Interlocked.Increment(ref _progressNotRecorded);
+        Warn($"{key}: progress not recorded ({reason}); a re-run sends this object again");
+    }
+
+    /// <summary>Records what the listing saw once it is over: the keys listed and those not selected, by reason.</summary>
+    public void Listed(long keys, IReadOnlyDictionary<string, long> excluded)
+    {
+        KeysListed = keys;
+        KeysExcluded = excluded;
     }
 
     /// <summary>Keeps a warning for the end of the run.</summary>

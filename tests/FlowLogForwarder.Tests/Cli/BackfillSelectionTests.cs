@@ -144,3 +144,32 @@ public class BackfillSelectionTests
         Assert.NotNull(error);
     }
 }
+
+/// <summary>Review fixes: the calendar's ends and the endpoint in the title.</summary>
+public class BackfillEdgeTests
+{
+    [Fact]
+    public void The_last_day_there_is_ends_at_the_last_instant_not_with_an_overflow()
+    {
+        Assert.Equal(DateTimeOffset.MaxValue, TimeWindow.ParseBound("9999-12-31", end: true));
+        Assert.Equal(DateTimeOffset.MinValue, TimeWindow.ParseBound("0001-01-01", end: false));
+        Assert.Equal(new DateTimeOffset(9999, 12, 31, 0, 0, 0, TimeSpan.Zero), TimeWindow.ParseBound("9999-12-31", end: false));
+    }
+
+    [Fact]
+    public void Day_folders_at_the_calendars_ends_have_no_margin_beyond_them()
+    {
+        var root = "AWSLogs/1/vpcflowlogs/us-east-1/";
+        Assert.Equal([root + "0001/01/01/", root + "0001/01/02/", root + "0001/01/03/"],
+            ObjectLister.Prefixes(root, new TimeWindow(TimeWindow.ParseBound("0001-01-01", false), TimeWindow.ParseBound("0001-01-02", true))));
+        Assert.Equal([root + "9999/12/29/", root + "9999/12/30/", root + "9999/12/31/"],
+            ObjectLister.Prefixes(root, new TimeWindow(TimeWindow.ParseBound("9999-12-30", false), TimeWindow.ParseBound("9999-12-31", true))));
+    }
+
+    [Fact]
+    public void The_send_title_names_the_endpoint_without_its_query_string()
+    {
+        var title = FlowLogForwarder.Cli.Commands.SendCommand.Title(2, new Uri("https://ingest.example.com/logs/json?token=s3cr3t"));
+        Assert.Equal("Send 2 file(s) to https://ingest.example.com/logs/json", title);
+    }
+}

@@ -18,7 +18,7 @@ public sealed class BackfillCommandLineTests(MotoFixture aws) : IClassFixture<Mo
     [Theory]
     [InlineData(new[] { "backfill" }, "LOCATION")]
     [InlineData(new[] { "backfill", "my-bucket/AWSLogs/" }, "s3://bucket/prefix")]
-    [InlineData(new[] { "backfill", "s3://Bad_Bucket/" }, "not a bucket name")]
+    [InlineData(new[] { "backfill", "s3://bad bucket/" }, "not a bucket name")]
     [InlineData(new[] { "backfill", "s3://b-1/", "--from", "yesterday" }, "--from takes YYYY-MM-DD")]
     [InlineData(new[] { "backfill", "s3://b-1/", "--to", "2026-13-01" }, "--to takes YYYY-MM-DD")]
     [InlineData(new[] { "backfill", "s3://b-1/", "--from", "2026-11-22", "--to", "2026-11-21" }, "--from is after --to")]

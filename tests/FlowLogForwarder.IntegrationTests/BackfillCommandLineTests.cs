@@ -25,6 +25,9 @@ public sealed class BackfillCommandLineTests(MotoFixture aws) : IClassFixture<Mo
     [InlineData(new[] { "backfill", "s3://b-1/", "--wait" }, "--wait needs --via-queue")]
     [InlineData(new[] { "backfill", "s3://b-1/", "--concurrency", "0" }, "--concurrency")]
     [InlineData(new[] { "backfill", "s3://b-1/", "--form", "2026-11-21" }, "'--form'")]
+    [InlineData(new[] { "backfill", "s3://b-1/", "--via-queue", "https://sqs.us-east-1.amazonaws.com/1/q", "--concurrency", "4" }, "--concurrency does not apply")]
+    [InlineData(new[] { "backfill", "s3://b-1/", "--via-queue", "https://sqs.us-east-1.amazonaws.com/1/q", "--endpoint", "https://e.example/logs/json" },
+        "--endpoint does not apply")]
     public async Task A_bad_value_exits_2_naming_it(string[] args, string named)
     {
         var (exit, stdout, stderr) = await CliProcess.RunAsync(args);

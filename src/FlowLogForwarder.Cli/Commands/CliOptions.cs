@@ -83,6 +83,9 @@ internal sealed class SendingOptions
         Description = $"Allow an http:// endpoint (a self-hosted collector on a private network), as {ForwarderOptions.Variables.AllowHttp}=true does",
     };
 
+    /// <summary>Whether <c>--endpoint</c> was given on the command line.</summary>
+    public bool EndpointGiven(CommandResult result) => result.GetResult(_endpoint) is { Implicit: false };
+
     /// <summary>Adds both options to <paramref name="command"/>.</summary>
     public void AddTo(Command command)
     {

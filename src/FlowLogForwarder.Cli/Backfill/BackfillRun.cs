@@ -39,7 +39,7 @@ internal sealed class BackfillRun(BackfillRequest request, ForwarderOptions opti
                 : await DryRun.PrintJsonAsync(dryRun, lister, objects, output, error, stopStarting).ConfigureAwait(false);
         }
         return request.ViaQueue is { } queueUrl
-            ? await FanOutAsync(lister, objects, queueUrl, stopStarting).ConfigureAwait(false)
+            ? await FanOutAsync(s3, lister, objects, queueUrl, stopStarting).ConfigureAwait(false)
             : await ForwardAsync(s3, lister, objects, stopStarting, abort).ConfigureAwait(false);
     }
 
@@ -103,20 +103,27 @@ internal sealed class BackfillRun(BackfillRequest request, ForwarderOptions opti
             ? FlowLogCli.Success : FlowLogCli.Failure;
     }
 
-    private async Task<int> FanOutAsync(ObjectLister lister, IAsyncEnumerable<FlowLogForwarder.Events.ObjectReference> objects, string queueUrl, CancellationToken stop)
+    private async Task<int> FanOutAsync(IAmazonS3 s3, ObjectLister lister, IAsyncEnumerable<FlowLogForwarder.Events.ObjectReference> objects, string queueUrl, CancellationToken stop)
     {
         var stats = new RunStats(TimeProvider.System) { Title = $"Enqueue {request.Location} on {queueUrl}" };
         using var sqs = SqsClients.Create(options.Aws);
-        var fanOut = new QueueFanOut(sqs, queueUrl, stats, TimeProvider.System);
+        // With this destination's tag known (SIGNOZ_ENDPOINT or FLOWLOG_PROGRESS_TAG as the function has them), objects
+        // already delivered are not enqueued: a re-run after the drain costs no invocations for them.
+        var tags = _policy.ProgressTag is { } tagKey ? new S3ProgressTags(s3, tagKey, _policy.ExpectedBucketOwners) : null;
+        var fanOut = new QueueFanOut(sqs, queueUrl, stats, TimeProvider.System, tags);
         var finished = request.Live
             ? await RunDisplay.RunAsync(console, stats, () => Listed(lister, stats, () => fanOut.RunAsync(objects, stop)), request.Verbose).ConfigureAwait(false)
             : await fanOut.RunAsync(objects, stop).ConfigureAwait(false);
         if (!request.Live)
         {
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"{{\"objects\":{stats.ObjectsTotal},{ListingJson(lister)},\"messagesSent\":{fanOut.MessagesSent},\"messagesFailed\":{stats.ObjectsFailed},\"stopped\":{(!finished ? "true" : "false")}}}"))
+                $"{{\"objects\":{stats.ObjectsTotal},{ListingJson(lister)},\"alreadyDelivered\":{fanOut.AlreadyDelivered},\"messagesSent\":{fanOut.MessagesSent},\"messagesFailed\":{stats.ObjectsFailed},\"stopped\":{(!finished ? "true" : "false")}}}"))
                 .ConfigureAwait(false);
             WarnJson(lister);
+            foreach (var warning in stats.Warnings)
+            {
+                await error.WriteLineAsync($"flowlog-forward: warning: {warning}").ConfigureAwait(false);
+            }
         }
         if (!finished)
         {

@@ -86,8 +86,13 @@ internal sealed class BackfillRun(BackfillRequest request, ForwarderOptions opti
             : await runner.RunAsync(objects, stopStarting, abort).ConfigureAwait(false);
         if (!request.Live)
         {
-            await output.WriteLineAsync(Totals(stats, lister)).ConfigureAwait(false);
+            await output.WriteLineAsync(Totals(stats, lister, runner.StoppedBecause)).ConfigureAwait(false);
             WarnJson(lister);
+        }
+        if (runner.StoppedBecause is { } reason)
+        {
+            await error.WriteLineAsync($"flowlog-forward: stopped: {reason}; {stats.ObjectsTotal - stats.ObjectsDone} listed object(s) not started. " +
+                "Fix the cause and run the same command again to resume").ConfigureAwait(false);
         }
         if (!finished)
         {
@@ -99,7 +104,7 @@ internal sealed class BackfillRun(BackfillRequest request, ForwarderOptions opti
             await error.WriteLineAsync($"flowlog-forward: {stats.ObjectsProgressNotRecorded} object(s) were sent but their progress tag was not written " +
                 "(the credentials lack s3:PutObjectTagging, or the object already has 10 tags): a re-run sends them again").ConfigureAwait(false);
         }
-        return finished && stats.ObjectsFailed == 0 && stats.RecordsNotDelivered == 0 && stats.ObjectsProgressNotRecorded == 0
+        return finished && runner.StoppedBecause is null && stats.ObjectsFailed == 0 && stats.RecordsNotDelivered == 0 && stats.ObjectsProgressNotRecorded == 0
             ? FlowLogCli.Success : FlowLogCli.Failure;
     }
 
@@ -164,9 +169,9 @@ internal sealed class BackfillRun(BackfillRequest request, ForwarderOptions opti
         return drained;
     }
 
-    private static string Totals(RunStats stats, ObjectLister lister) => string.Create(CultureInfo.InvariantCulture,
+    private static string Totals(RunStats stats, ObjectLister lister, string? stoppedBecause) => string.Create(CultureInfo.InvariantCulture,
         $"{{\"objects\":{stats.ObjectsTotal},{ListingJson(lister)},\"objectsSkipped\":{stats.ObjectsSkipped},\"objectsFailed\":{stats.ObjectsFailed}," +
-        $"\"objectsNotStarted\":{stats.ObjectsTotal - stats.ObjectsDone},\"objectsProgressNotRecorded\":{stats.ObjectsProgressNotRecorded},\"recordsForwarded\":{stats.RecordsForwarded},\"recordsSkipped\":{stats.RecordsSkipped}," +
+        $"\"objectsNotStarted\":{stats.ObjectsTotal - stats.ObjectsDone},\"stoppedBecause\":{(stoppedBecause is null ? "null" : $"\"{JsonEncodedText.Encode(stoppedBecause)}\"")},\"objectsProgressNotRecorded\":{stats.ObjectsProgressNotRecorded},\"recordsForwarded\":{stats.RecordsForwarded},\"recordsSkipped\":{stats.RecordsSkipped}," +
         $"\"recordsNotDelivered\":{stats.RecordsNotDelivered},\"bytesIn\":{stats.BytesIn},\"seconds\":{stats.Elapsed.TotalSeconds:F3}," +
         $"\"recordsPerSecond\":{stats.RecordsPerSecond:F0},\"peakRssBytes\":{ProcessMemory.PeakResidentBytes()?.ToString(CultureInfo.InvariantCulture) ?? "null"}}}");
 }

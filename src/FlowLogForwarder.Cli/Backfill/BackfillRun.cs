@@ -43,6 +43,11 @@ internal sealed class BackfillRun(BackfillRequest request, ForwarderOptions opti
             : await ForwardAsync(s3, lister, objects, stopStarting, abort).ConfigureAwait(false);
     }
 
+    /// <summary>Makes a forwarder per call, each with its own pipeline and so its own batch buffers (MaxInFlightBatches + 2):
+    /// workers sharing one pipeline would share that many buffers, and allocate a fresh batch array whenever they held more.</summary>
+    internal static Func<ObjectForwarder> Forwarders(IBatchExporter exporter, PipelineOptions pipeline, IAmazonS3 s3, ForwardingPolicy policy, JsonLog log) =>
+        () => new ObjectForwarder(new FlowLogPipeline(exporter, pipeline, TimeProvider.System), s3, policy, log, TimeProvider.System);
+
     /// <summary>Runs <paramref name="work"/>, then hands the listing's counts and warnings to <paramref name="stats"/>.</summary>
     private static async Task<bool> Listed(ObjectLister lister, RunStats stats, Func<Task<bool>> work)
     {
@@ -75,11 +80,10 @@ internal sealed class BackfillRun(BackfillRequest request, ForwarderOptions opti
         using var http = SigNozClient.CreateHttpClient();
         Action<string> warn = request.Live ? stats.Warn : w => error.WriteLine($"flowlog-forward: warning: {w}");
         var exporter = new CountingExporter(ExporterFactory.Create(options, options.IngestionKey, http, TimeProvider.System, warn), stats);
-        var pipeline = new FlowLogPipeline(exporter, options.Pipeline, TimeProvider.System);
         // The function's own log lines: JSON lines on stdout, or (live) kept out of the display; failures are shown after it,
         // and the tap counts progress not recorded and keeps the warnings either way.
         var log = new JsonLog(new ForwarderLogTap(request.Live ? TextWriter.Null : output, stats, keepWarnings: request.Live), TimeProvider.System);
-        var runner = new BackfillRunner(new ObjectForwarder(pipeline, s3, _policy, log, TimeProvider.System), stats, request.Concurrency);
+        var runner = new BackfillRunner(Forwarders(exporter, options.Pipeline, s3, _policy, log), stats, request.Concurrency);
         var finished = request.Live
             ? await RunDisplay.RunAsync(console, stats, () => Listed(lister, stats, () => runner.RunAsync(objects, stopStarting, abort)), request.Verbose)
                 .ConfigureAwait(false)

@@ -13,7 +13,11 @@ namespace FlowLogForwarder.Cli.Backfill;
 /// No new object starts once the endpoint has refused the ingestion key, or after <see cref="MaxConsecutiveFailures"/>
 /// objects failed in a row: whatever failed them would fail the rest.
 /// </summary>
-internal sealed class BackfillRunner(ObjectForwarder forwarder, RunStats stats, int concurrency)
+/// <param name="newForwarder">Makes each worker's forwarder: one pipeline (and batch buffer pool) per worker, so a
+/// worker reuses its own FLOWLOG_MAX_IN_FLIGHT + 2 batch buffers instead of contending for one pool's few.</param>
+/// <param name="stats">The run's totals.</param>
+/// <param name="concurrency">Workers, each forwarding one object at a time.</param>
+internal sealed class BackfillRunner(Func<ObjectForwarder> newForwarder, RunStats stats, int concurrency)
 {
     /// <summary>Objects failing in a row (none delivered in between) that stop the run. One object failing is its own
     /// trouble; ten in a row, more than the default concurrency has in flight, is a cause they share (the endpoint down
@@ -38,7 +42,7 @@ internal sealed class BackfillRunner(ObjectForwarder forwarder, RunStats stats, 
         // Should every worker end early, the listing must not wait forever on a full queue nobody reads.
         using var noWorkers = new CancellationTokenSource();
         var listing = ListAsync(objects, queue.Writer, stopStarting, noWorkers.Token);
-        var workers = Enumerable.Range(0, concurrency).Select(_ => WorkAsync(queue.Reader, stopStarting, abort)).ToArray();
+        var workers = Enumerable.Range(0, concurrency).Select(_ => WorkAsync(newForwarder(), queue.Reader, stopStarting, abort)).ToArray();
         _ = Task.WhenAll(workers).ContinueWith(_ => noWorkers.Cancel(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         try
         {
@@ -75,7 +79,7 @@ internal sealed class BackfillRunner(ObjectForwarder forwarder, RunStats stats, 
         }
     }
 
-    private async Task WorkAsync(ChannelReader<ObjectReference> reader, CancellationToken stopStarting, CancellationToken abort)
+    private async Task WorkAsync(ObjectForwarder forwarder, ChannelReader<ObjectReference> reader, CancellationToken stopStarting, CancellationToken abort)
     {
         while (GoesOn(stopStarting) && await reader.WaitToReadAsync(CancellationToken.None).ConfigureAwait(false))
         {

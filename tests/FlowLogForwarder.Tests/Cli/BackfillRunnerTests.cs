@@ -60,7 +60,7 @@ public class BackfillRunnerTests
         var policy = new ForwardingPolicy { ProgressTag = TagKey };
         var jsonLog = new JsonLog(new ForwarderLogTap(log, stats, keepWarnings: live), TimeProvider.System);
         var forwarder = new ObjectForwarder(new FlowLogPipeline(sink, new PipelineOptions(), TimeProvider.System), s3, policy, jsonLog, TimeProvider.System);
-        return (new BackfillRunner(forwarder, stats, concurrency), stats, sink, log);
+        return (new BackfillRunner(() => forwarder, stats, concurrency), stats, sink, log);
     }
 
     [Fact]
@@ -182,7 +182,7 @@ public class BackfillRunnerFailureTests
             }
         }
 
-        Assert.True(await new BackfillRunner(forwarder, stats, 2).RunAsync(Five(), CancellationToken.None, CancellationToken.None));
+        Assert.True(await new BackfillRunner(() => forwarder, stats, 2).RunAsync(Five(), CancellationToken.None, CancellationToken.None));
 
         Assert.Equal(5, stats.ObjectsFailed);
         Assert.Equal(5, stats.ObjectsDone);
@@ -232,10 +232,9 @@ public class BackfillRunnerStopTests
     private static (BackfillRunner Runner, RunStats Stats) Runner(IBatchSink sink, int concurrency, IAmazonS3? s3 = null)
     {
         var stats = new RunStats(TimeProvider.System);
-        var pipeline = new FlowLogPipeline(new CountingExporter(new BatchDeliverer(sink), stats), new PipelineOptions(), TimeProvider.System);
-        var forwarder = new ObjectForwarder(pipeline, s3 ?? S3(), new ForwardingPolicy { ProgressTag = "flowlog-forwarder-progress-aaaaaaaa" },
-            new JsonLog(TextWriter.Null, TimeProvider.System), TimeProvider.System);
-        return (new BackfillRunner(forwarder, stats, concurrency), stats);
+        var forwarders = BackfillRun.Forwarders(new CountingExporter(new BatchDeliverer(sink), stats), new PipelineOptions(), s3 ?? S3(),
+            new ForwardingPolicy { ProgressTag = "flowlog-forwarder-progress-aaaaaaaa" }, new JsonLog(TextWriter.Null, TimeProvider.System));
+        return (new BackfillRunner(forwarders, stats, concurrency), stats);
     }
 
     [Fact]
@@ -292,5 +291,62 @@ public class BackfillRunnerStopTests
 
         Assert.Null(runner.StoppedBecause);
         Assert.Equal(30, stats.ObjectsFailed); // each its own trouble
+    }
+}
+
+/// <summary>Measured alone: it counts the process's allocations.</summary>
+[CollectionDefinition(nameof(AllocationMeasurement), DisableParallelization = true)]
+public sealed class AllocationMeasurement;
+
+/// <summary>Each worker reuses its own batch buffers.</summary>
+[Collection(nameof(AllocationMeasurement))]
+public class BackfillRunnerBufferTests
+{
+    private const int BatchBytes = 1024 * 1024;
+
+    /// <summary>An endpoint that takes a little while, so each object has batches in flight.</summary>
+    private sealed class SlowSink : IBatchSink
+    {
+        public async ValueTask<DeliveryResult> SendAsync(SigNozBatch batch, CancellationToken cancellationToken)
+        {
+            await Task.Delay(2, cancellationToken);
+            return new DeliveryResult(DeliveryStatus.Delivered, 1, 200, null);
+        }
+    }
+
+    [Fact]
+    public async Task Workers_reuse_their_own_batch_buffers_instead_of_allocating_one_per_batch()
+    {
+        // 48 objects of 100 records, ten records a batch: 480 batches of 1 MiB arrays, four objects at a time, each with up
+        // to four batches in flight. Each worker's pipeline keeps 4 + 2 arrays; one pipeline for all would keep 6 for 20 in use.
+        var body = TestHelpers.Gzip(FlowLogGenerator.DefaultHeader + "\n" + string.Concat(Enumerable.Range(1, 100).Select(i => FlowLogGenerator.Line(i) + "\n")))
+            .ToArray();
+        var s3 = new Mock<IAmazonS3>();
+        s3.Setup(s => s.GetObjectAsync(It.IsAny<GetObjectRequest>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync((GetObjectRequest r, CancellationToken _) => new GetObjectResponse { ResponseStream = new MemoryStream(body), ETag = r.EtagToMatch });
+        var options = new PipelineOptions { MaxBatchBytes = BatchBytes, MaxBatchRecords = 10, MaxInFlightBatches = 4 };
+        var stats = new RunStats(TimeProvider.System);
+        const int concurrency = 4;
+        var forwarders = BackfillRun.Forwarders(new CountingExporter(new BatchDeliverer(new SlowSink()), stats), options, s3.Object, new ForwardingPolicy(),
+            new JsonLog(TextWriter.Null, TimeProvider.System));
+
+        static async IAsyncEnumerable<ObjectReference> Listing()
+        {
+            for (var i = 0; i < 48; i++)
+            {
+                await Task.Yield();
+                yield return new ObjectReference("b", $"AWSLogs/1/vpcflowlogs/us-east-1/2026/11/22/{i:D3}.log.gz", 100, "e", null, null);
+            }
+        }
+
+        var before = GC.GetTotalAllocatedBytes(precise: true);
+        Assert.True(await new BackfillRunner(forwarders, stats, concurrency).RunAsync(Listing(), CancellationToken.None, CancellationToken.None));
+        var allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
+
+        Assert.Equal(4_800, stats.RecordsForwarded);
+        Assert.Equal(0, stats.ObjectsFailed);
+        // At most each worker's six arrays, and 16 MiB for everything else (records, JSON, gzip, tasks).
+        long budget = concurrency * (options.MaxInFlightBatches + 2) * (long)BatchBytes + 16L * 1024 * 1024;
+        Assert.True(allocated < budget, $"{allocated:N0} bytes allocated; budget {budget:N0}");
     }
 }

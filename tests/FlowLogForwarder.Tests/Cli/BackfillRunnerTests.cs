@@ -35,14 +35,14 @@ public class BackfillRunnerTests
         }
     }
 
-    /// <summary>An S3 that serves every object as three records and has no tags on any.</summary>
-    private static Mock<IAmazonS3> S3()
+    /// <summary>An S3 that serves every object as three records (or as <paramref name="text"/>) and has no tags on any.</summary>
+    internal static Mock<IAmazonS3> S3(string? text = null)
     {
         var s3 = new Mock<IAmazonS3>(MockBehavior.Strict);
         s3.Setup(s => s.GetObjectAsync(It.IsAny<GetObjectRequest>(), It.IsAny<CancellationToken>()))
             .ReturnsAsync((GetObjectRequest r, CancellationToken _) => new GetObjectResponse
             {
-                ResponseStream = TestHelpers.Gzip($"{FlowLogGenerator.DefaultHeader}\n{FlowLogGenerator.Line(1)}\n{FlowLogGenerator.Line(2)}\n{FlowLogGenerator.Line(3)}\n"),
+                ResponseStream = TestHelpers.Gzip(text ?? $"{FlowLogGenerator.DefaultHeader}\n{FlowLogGenerator.Line(1)}\n{FlowLogGenerator.Line(2)}\n{FlowLogGenerator.Line(3)}\n"),
                 ETag = r.EtagToMatch,
             });
         s3.Setup(s => s.GetObjectTaggingAsync(It.IsAny<GetObjectTaggingRequest>(), It.IsAny<CancellationToken>()))
@@ -202,18 +202,10 @@ public class BackfillRunnerStopTests
         }
     }
 
-    /// <summary>An S3 that serves each object as three records and has no tags.</summary>
-    private static IAmazonS3 S3()
+    /// <summary>An S3 that serves each object as three records (or as <paramref name="text"/>), with tags that can be written.</summary>
+    private static IAmazonS3 S3(string? text = null)
     {
-        var s3 = new Mock<IAmazonS3>();
-        s3.Setup(s => s.GetObjectAsync(It.IsAny<GetObjectRequest>(), It.IsAny<CancellationToken>()))
-            .ReturnsAsync((GetObjectRequest r, CancellationToken _) => new GetObjectResponse
-            {
-                ResponseStream = TestHelpers.Gzip($"{FlowLogGenerator.DefaultHeader}\n{FlowLogGenerator.Line(1)}\n{FlowLogGenerator.Line(2)}\n{FlowLogGenerator.Line(3)}\n"),
-                ETag = r.EtagToMatch,
-            });
-        s3.Setup(s => s.GetObjectTaggingAsync(It.IsAny<GetObjectTaggingRequest>(), It.IsAny<CancellationToken>()))
-            .ReturnsAsync(new GetObjectTaggingResponse { Tagging = [] });
+        var s3 = BackfillRunnerTests.S3(text);
         s3.Setup(s => s.PutObjectTaggingAsync(It.IsAny<PutObjectTaggingRequest>(), It.IsAny<CancellationToken>())).ReturnsAsync(new PutObjectTaggingResponse());
         return s3.Object;
     }
@@ -275,17 +267,7 @@ public class BackfillRunnerStopTests
     [Fact]
     public async Task Unreadable_objects_in_a_row_do_not_stop_the_run()
     {
-        var s3 = new Mock<IAmazonS3>();
-        s3.Setup(s => s.GetObjectAsync(It.IsAny<GetObjectRequest>(), It.IsAny<CancellationToken>()))
-            .ReturnsAsync((GetObjectRequest r, CancellationToken _) => new GetObjectResponse
-            {
-                ResponseStream = TestHelpers.Gzip("this is not a flow log\n"),
-                ETag = r.EtagToMatch,
-            });
-        s3.Setup(s => s.GetObjectTaggingAsync(It.IsAny<GetObjectTaggingRequest>(), It.IsAny<CancellationToken>()))
-            .ReturnsAsync(new GetObjectTaggingResponse { Tagging = [] });
-        s3.Setup(s => s.PutObjectTaggingAsync(It.IsAny<PutObjectTaggingRequest>(), It.IsAny<CancellationToken>())).ReturnsAsync(new PutObjectTaggingResponse());
-        var (runner, stats) = Runner(new CollectingSink(), concurrency: 2, s3.Object);
+        var (runner, stats) = Runner(new CollectingSink(), concurrency: 2, S3("this is not a flow log\n"));
 
         Assert.True(await runner.RunAsync(Listing(30), CancellationToken.None, CancellationToken.None));
 

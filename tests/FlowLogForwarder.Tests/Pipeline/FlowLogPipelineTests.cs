@@ -92,11 +92,12 @@ public class FlowLogPipelineTests
     }
 
     [Fact]
-    public async Task An_object_whose_first_line_is_not_a_header_is_unreadable_and_sends_nothing()
+    public async Task An_object_whose_first_line_is_neither_a_header_nor_a_record_in_the_format_is_unreadable_and_sends_nothing()
     {
-        var (summary, records, _) = await TestHelpers.RunTextAsync(Lines(0, 3));
+        var (summary, records, _) = await TestHelpers.RunTextAsync("this is not a flow log\n" + Lines(0, 3));
         Assert.Equal(ObjectOutcome.Unreadable, summary.Outcome);
         Assert.Contains("line 1: not a flow log header", summary.Error, StringComparison.Ordinal);
+        Assert.EndsWith("nor is it a record in the configured format (14 fields, FLOWLOG_FORMAT): 'version' is not a number", summary.Error, StringComparison.Ordinal);
         Assert.Empty(records);
     }
 

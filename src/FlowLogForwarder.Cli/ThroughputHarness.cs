@@ -5,7 +5,6 @@ using System.Text;
 using FlowLogForwarder.Delivery;
 using FlowLogForwarder.Diagnostics;
 using FlowLogForwarder.Mapping;
-using FlowLogForwarder.Parsing;
 using FlowLogForwarder.Pipeline;
 
 namespace FlowLogForwarder.Cli;
@@ -20,9 +19,6 @@ internal static class ThroughputHarness
     /// <summary>The wire protocols the bench can drive.</summary>
     public static readonly string[] Protocols = ["json", "otlp"];
 
-    private const string V2Header = FlowLogHeader.DefaultFormat;
-    private const string V5Header = V2Header + " vpc-id subnet-id instance-id tcp-flags type pkt-srcaddr pkt-dstaddr region az-id pkt-src-aws-service pkt-dst-aws-service flow-direction traffic-path";
-
     public static async Task<int> RunAsync(long records, bool v5, string? file, PipelineOptions pipelineOptions, BodyCompression compression,
         string protocol, double? linkMbps, TextWriter output, CancellationToken cancellationToken)
     {
@@ -30,7 +26,7 @@ internal static class ThroughputHarness
         if (!File.Exists(path))
         {
             await output.WriteLineAsync($"generating {records:N0} records ({(v5 ? "v5 custom" : "v2 default")} format) into {path}").ConfigureAwait(false);
-            Generate(path, records, v5);
+            BenchObject.WriteGzip(path, records, v5);
         }
         var gzBytes = new FileInfo(path).Length;
 
@@ -99,31 +95,5 @@ internal static class ThroughputHarness
     {
         public ValueTask<DeliveryResult> SendAsync(Batching.SigNozBatch batch, CancellationToken cancellationToken) =>
             ValueTask.FromResult(new DeliveryResult(DeliveryStatus.Delivered, 1, 200, null));
-    }
-
-    private static void Generate(string path, long records, bool v5)
-    {
-        using var file = File.Create(path);
-        using var gzip = new GZipStream(file, CompressionLevel.Optimal);
-        using var writer = new StreamWriter(gzip, new UTF8Encoding(false), 1 << 16) { NewLine = "\n" };
-        writer.WriteLine(v5 ? V5Header : V2Header);
-        var c = CultureInfo.InvariantCulture;
-        var random = new Random(42);
-        for (long i = 0; i < records; i++)
-        {
-            var start = 1763805900 + i / 5000;
-            var accept = random.Next(20) != 0;
-            var protocol = random.Next(10) switch { 0 => 17, 1 => 1, _ => 6 };
-            writer.Write(string.Create(c, $"{(v5 ? 5 : 2)} 123456789012 eni-0{random.Next(0x10000000):x8}a1b2c3d4 10.{random.Next(256)}.{random.Next(256)}.{random.Next(1, 255)} "));
-            writer.Write(string.Create(c, $"172.31.{random.Next(256)}.{random.Next(1, 255)} {random.Next(1024, 65536)} {(random.Next(3) == 0 ? 443 : random.Next(1, 65536))} {protocol} "));
-            writer.Write(string.Create(c, $"{random.Next(1, 5000)} {random.Next(40, 9_000_000)} {start} {start + 60} {(accept ? "ACCEPT" : "REJECT")} OK"));
-            if (v5)
-            {
-                writer.Write(string.Create(c, $" vpc-0a1b2c3d4e5f67890 subnet-0aa11bb22cc33dd44 i-0{random.Next(0x10000000):x8}abcdef0 {random.Next(32)} IPv4 "));
-                writer.Write(string.Create(c, $"10.{random.Next(256)}.{random.Next(256)}.{random.Next(1, 255)} 172.31.{random.Next(256)}.{random.Next(1, 255)} us-east-1 use1-az4 - "));
-                writer.Write(string.Create(c, $"{(random.Next(7) == 0 ? "S3" : "-")} {(random.Next(2) == 0 ? "ingress" : "egress")} {random.Next(1, 9)}"));
-            }
-            writer.Write('\n');
-        }
     }
 }

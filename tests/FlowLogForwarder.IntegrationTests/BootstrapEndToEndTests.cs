@@ -39,6 +39,25 @@ public sealed class MotoFixture : IAsyncLifetime
         ["SIGNOZ_ALLOW_HTTP"] = "true",
     };
 
+    /// <summary>What the CLI needs to work against moto (S3 and SQS), and to send to <paramref name="signozEndpoint"/> when given.</summary>
+    public Dictionary<string, string> CliEnvironment(Uri? signozEndpoint = null)
+    {
+        var environment = new Dictionary<string, string>
+        {
+            ["AWS_REGION"] = "us-east-1",
+            ["AWS_ACCESS_KEY_ID"] = "testing",
+            ["AWS_SECRET_ACCESS_KEY"] = "testing",
+            ["FLOWLOG_S3_SERVICE_URL"] = Moto.Endpoint,
+            ["FLOWLOG_SQS_SERVICE_URL"] = Moto.Endpoint,
+        };
+        if (signozEndpoint is not null)
+        {
+            environment["SIGNOZ_ENDPOINT"] = signozEndpoint.ToString();
+            environment["SIGNOZ_ALLOW_HTTP"] = "true";
+        }
+        return environment;
+    }
+
     public async Task DisposeAsync()
     {
         S3.Dispose();

@@ -5,8 +5,9 @@ namespace FlowLogForwarder.IntegrationTests;
 /// <summary>Runs the built <c>flowlog-forward</c> CLI as a child process and captures its output.</summary>
 internal static class CliProcess
 {
+    /// <param name="started">Sees the process once it runs (to signal it, as Ctrl+C does).</param>
     public static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(
-        IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null, TimeSpan? timeout = null)
+        IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null, TimeSpan? timeout = null, Action<Process>? started = null)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "flowlog-forward.dll");
         Assert.True(File.Exists(dll), $"the CLI was not built next to the tests: {dll}");
@@ -25,6 +26,7 @@ internal static class CliProcess
             start.Environment[name] = value;
         }
         using var process = Process.Start(start)!;
+        started?.Invoke(process);
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         using var cancel = new CancellationTokenSource(timeout ?? TimeSpan.FromMinutes(5));

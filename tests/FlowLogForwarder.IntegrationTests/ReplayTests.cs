@@ -31,16 +31,7 @@ public sealed class ReplayTests(MotoFixture aws, ITestOutputHelper output) : ICl
         return bucket;
     }
 
-    private Dictionary<string, string> Env(LoopbackSigNozServer signoz) => new()
-    {
-        ["SIGNOZ_ENDPOINT"] = signoz.Endpoint.ToString(),
-        ["SIGNOZ_ALLOW_HTTP"] = "true",
-        ["AWS_REGION"] = "us-east-1",
-        ["AWS_ACCESS_KEY_ID"] = "testing",
-        ["AWS_SECRET_ACCESS_KEY"] = "testing",
-        ["FLOWLOG_S3_SERVICE_URL"] = aws.Moto.Endpoint,
-        ["FLOWLOG_SQS_SERVICE_URL"] = aws.Moto.Endpoint,
-    };
+    private Dictionary<string, string> Env(LoopbackSigNozServer signoz) => aws.CliEnvironment(signoz.Endpoint);
 
     [Fact]
     public async Task Failure_queue_messages_are_replayed_and_only_handled_ones_deleted()

@@ -101,11 +101,23 @@ internal sealed class SendingOptions
         command.Options.Add(_format);
     }
 
-    /// <summary>The environment's settings with the command line's on top.</summary>
-    public ForwarderOptions Load(ParseResult parseResult) => ForwarderOptions.Load(Environment.GetEnvironmentVariable, new ConfigurationOverrides
+    /// <summary>Refuses SIGNOZ_INGESTION_KEY_PARAMETER for a command that sends from this machine: only the function reads SSM.</summary>
+    public static void RefuseKeyParameter(ForwarderOptions options)
     {
-        Endpoint = parseResult.GetValue(_endpoint),
-        AllowHttp = parseResult.GetValue(_allowHttp),
-        Format = parseResult.GetValue(_format),
-    });
+        if (options.IngestionKeyParameter is not null)
+        {
+            throw new ConfigurationException(ForwarderOptions.Variables.IngestionKeyParameter,
+                $"is read by the Lambda function only; set {ForwarderOptions.Variables.IngestionKey} for the CLI");
+        }
+    }
+
+    /// <summary>The environment's settings with the command line's on top; <paramref name="requireEndpoint"/> false for
+    /// a run that sends nothing from here (a dry run, or a backfill through the function's queue).</summary>
+    public ForwarderOptions Load(ParseResult parseResult, bool requireEndpoint = true) => ForwarderOptions.Load(Environment.GetEnvironmentVariable,
+        new ConfigurationOverrides
+        {
+            Endpoint = parseResult.GetValue(_endpoint),
+            AllowHttp = parseResult.GetValue(_allowHttp),
+            Format = parseResult.GetValue(_format),
+        }, requireEndpoint);
 }

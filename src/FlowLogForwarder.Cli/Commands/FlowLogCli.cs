@@ -25,15 +25,25 @@ internal static class FlowLogCli
         rejected or not delivered; 2 bad usage or configuration.
         """;
 
+    /// <summary><c>--verbose</c>, on every command: an error's detail (its type and stack), and each failed object's
+    /// summary after the live display.</summary>
+    public static readonly Option<bool> Verbose = new("--verbose")
+    {
+        Description = "Show the detail of errors and of each failed object",
+        Recursive = true,
+    };
+
     /// <summary>The root command with every subcommand; <c>--help</c>, <c>--version</c> and the <c>[suggest]</c>
     /// completion directive come with <see cref="RootCommand"/>.</summary>
     public static RootCommand Create() => new(Description)
     {
         PreviewCommand.Create(),
         SendCommand.Create(),
+        BackfillCommand.Create(),
         SinkCommand.Create(),
         ReplayCommand.Create(),
         BenchCommand.Create(),
+        Verbose,
     };
 
     /// <summary>True when the parse failed; the errors are then written as one line each, and the exit code is

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using FlowLogForwarder.Cli.Display;
 using FlowLogForwarder.Configuration;
 using FlowLogForwarder.Delivery;
 using FlowLogForwarder.Diagnostics;
@@ -19,21 +20,47 @@ internal static class SendCommand
             Arity = ArgumentArity.OneOrMore,
         };
         var sending = new SendingOptions();
+        var output = new OutputOptions();
         files.Validators.Add(CliOptions.RefuseOptionLikeValues);
-        var command = new Command("send", "Forward local flow log objects; prints one JSON summary per object, then totals") { files };
+        var command = new Command("send", "Forward local flow log objects; on a terminal a live display, else one JSON summary per object, then totals") { files };
         sending.AddTo(command);
+        output.AddTo(command);
         command.SetAction((parseResult, cancellationToken) =>
-            RunAsync(parseResult.GetRequiredValue(files), sending.Load(parseResult), cancellationToken));
+        {
+            var paths = parseResult.GetRequiredValue(files);
+            var options = sending.Load(parseResult);
+            SendingOptions.RefuseKeyParameter(options);
+            return output.Live(parseResult)
+                ? RunLiveAsync(paths, options, parseResult.GetValue(FlowLogCli.Verbose), cancellationToken)
+                : RunAsync(paths, options, cancellationToken);
+        });
         return command;
+    }
+
+    private static async Task<int> RunLiveAsync(string[] files, ForwarderOptions options, bool verbose, CancellationToken cancellationToken)
+    {
+        var stats = new RunStats(TimeProvider.System) { Title = $"Send {files.Length} file(s) to {options.Endpoint}" };
+        stats.AddToTotal(files.Length);
+        stats.TotalIsKnown();
+        using var http = SigNozClient.CreateHttpClient();
+        var exporter = new CountingExporter(ExporterFactory.Create(options, options.IngestionKey, http, TimeProvider.System, stats.Warn), stats);
+        var pipeline = new FlowLogPipeline(exporter, options.Pipeline, TimeProvider.System);
+        return await RunDisplay.RunAsync(Spectre.Console.AnsiConsole.Console, stats, async () =>
+        {
+            var exitCode = FlowLogCli.Success;
+            foreach (var file in files)
+            {
+                var summary = await LocalFile.ForwardAsync(pipeline, file, cancellationToken);
+                var failed = summary.Outcome != ObjectOutcome.Completed || summary.RecordsFailed + summary.RecordsRejected > 0;
+                stats.ObjectRead(summary, failed);
+                exitCode = failed ? FlowLogCli.Failure : exitCode;
+            }
+            return exitCode;
+        }, verbose);
     }
 
     private static async Task<int> RunAsync(string[] files, ForwarderOptions options, CancellationToken cancellationToken)
     {
-        if (options.IngestionKeyParameter is not null)
-        {
-            throw new ConfigurationException(ForwarderOptions.Variables.IngestionKeyParameter,
-                $"is read by the Lambda function only; set {ForwarderOptions.Variables.IngestionKey} for the CLI");
-        }
         using var http = SigNozClient.CreateHttpClient();
         var exporter = ExporterFactory.Create(options, options.IngestionKey, http, TimeProvider.System,
             warning => Console.Error.WriteLine($"flowlog-forward: warning: {warning}"));

@@ -17,12 +17,13 @@ public sealed class InvocationMetrics
         ("Retries", "Count", m => m._retries),
         ("BytesIn", "Bytes", m => m._bytesIn),
         ("BytesOut", "Bytes", m => m._bytesOut),
+        ("BytesJson", "Bytes", m => m._bytesJson),
         ("ObjectsFailed", "Count", m => m._objectsFailed),
         ("ObjectsSkipped", "Count", m => m._objectsSkipped),
         ("LagSeconds", "Seconds", m => m._lagSeconds is { } lag ? Math.Round(lag, 3) : null),
     ];
 
-    private long _recordsForwarded, _recordsSkipped, _recordsRejected, _recordsFailed, _batches, _retries, _bytesIn, _bytesOut;
+    private long _recordsForwarded, _recordsSkipped, _recordsRejected, _recordsFailed, _batches, _retries, _bytesIn, _bytesOut, _bytesJson;
     private long _objectsFailed, _objectsSkipped;
     private double? _lagSeconds;
 
@@ -37,6 +38,7 @@ public sealed class InvocationMetrics
         _retries += summary.Retries;
         _bytesIn += summary.BytesIn;
         _bytesOut += summary.BytesOut;
+        _bytesJson += summary.BytesJson;
     }
 
     /// <summary>Counts an object that was not read.</summary>

@@ -38,45 +38,54 @@ internal sealed class FlowRecordSummary
     public void Write(ref JsonSpanWriter json, in FlowRecord record)
     {
         json.Byte((byte)'"');
+        WriteText(ref json, record);
+        json.Byte((byte)'"');
+    }
+
+    /// <summary>Writes the summary of <paramref name="record"/> as text to <paramref name="output"/> (escaped as it requires).</summary>
+    /// <typeparam name="TOutput">A JSON string or plain UTF-8.</typeparam>
+    public void WriteText<TOutput>(ref TOutput output, in FlowRecord record)
+        where TOutput : ITextOutput, allows ref struct
+    {
         var status = Present(record, _logStatus) ? record.Raw(_logStatus) : default;
         if (status.SequenceEqual("NODATA"u8) || status.SequenceEqual("SKIPDATA"u8))
         {
             // These rows describe an interface, not a flow: their other columns are '-'.
-            json.StringPart(status);
+            output.StringPart(status);
             if (Present(record, _interface))
             {
-                json.Byte((byte)' ');
-                json.StringPart(record.Raw(_interface));
+                output.Byte((byte)' ');
+                output.StringPart(record.Raw(_interface));
             }
-            json.Raw(status[0] == (byte)'N' ? " (no traffic)"u8 : " (records skipped)"u8);
+            output.Raw(status[0] == (byte)'N' ? " (no traffic)"u8 : " (records skipped)"u8);
         }
         else
         {
-            WriteFlow(ref json, record);
+            WriteFlow(ref output, record);
         }
-        json.Byte((byte)'"');
     }
 
-    private void WriteFlow(ref JsonSpanWriter json, in FlowRecord record)
+    private void WriteFlow<TOutput>(ref TOutput output, in FlowRecord record)
+        where TOutput : ITextOutput, allows ref struct
     {
-        var start = json.Position;
+        var start = output.Position;
         if (Present(record, _action))
         {
-            json.StringPart(record.Raw(_action));
+            output.StringPart(record.Raw(_action));
         }
         var hasProtocol = Present(record, _protocol);
         var protocol = hasProtocol ? record.Number(_protocol) : 0;
         if (hasProtocol)
         {
-            Space(ref json, start);
+            Space(ref output, start);
             if (IanaProtocolNames.Get(protocol) is { } name)
             {
-                json.Raw(name.AsSpan(1, name.Length - 2)); // the keyword without its JSON quotes; none needs escaping
+                output.Raw(name.AsSpan(1, name.Length - 2)); // the keyword without its JSON quotes; none needs escaping
             }
             else
             {
-                json.Raw("proto-"u8);
-                json.Number(protocol);
+                output.Raw("proto-"u8);
+                output.Number(protocol);
             }
         }
 
@@ -90,64 +99,66 @@ internal sealed class FlowRecordSummary
         var dstPort = ports && Present(record, _dstPort) ? _dstPort : -1;
         if (src >= 0 || dst >= 0 || srcPort >= 0 || dstPort >= 0)
         {
-            Space(ref json, start);
-            WriteEndpoint(ref json, record, src, srcPort);
-            json.Raw(" -> "u8);
-            WriteEndpoint(ref json, record, dst, dstPort);
+            Space(ref output, start);
+            WriteEndpoint(ref output, record, src, srcPort);
+            output.Raw(" -> "u8);
+            WriteEndpoint(ref output, record, dst, dstPort);
         }
 
         var hasPackets = Present(record, _packets);
         var hasBytes = Present(record, _bytes);
         if (hasPackets || hasBytes)
         {
-            Space(ref json, start);
-            json.Byte((byte)'(');
+            Space(ref output, start);
+            output.Byte((byte)'(');
             if (hasPackets)
             {
                 var packets = record.Number(_packets);
-                json.Number(packets);
-                json.Raw(packets == 1 ? " packet"u8 : " packets"u8);
+                output.Number(packets);
+                output.Raw(packets == 1 ? " packet"u8 : " packets"u8);
             }
             if (hasBytes)
             {
                 if (hasPackets)
                 {
-                    json.Raw(", "u8);
+                    output.Raw(", "u8);
                 }
                 var bytes = record.Number(_bytes);
-                json.Number(bytes);
-                json.Raw(bytes == 1 ? " byte"u8 : " bytes"u8);
+                output.Number(bytes);
+                output.Raw(bytes == 1 ? " byte"u8 : " bytes"u8);
             }
-            json.Byte((byte)')');
+            output.Byte((byte)')');
         }
     }
 
     // address[:port]; an IPv6 address is bracketed when a port follows (RFC 5952, section 6); '-' for a missing address.
-    private static void WriteEndpoint(ref JsonSpanWriter json, in FlowRecord record, int address, int port)
+    private static void WriteEndpoint<TOutput>(ref TOutput output, in FlowRecord record, int address, int port)
+        where TOutput : ITextOutput, allows ref struct
     {
         var text = address >= 0 ? record.Raw(address) : "-"u8;
         var bracket = port >= 0 && text.Contains((byte)':');
         if (bracket)
         {
-            json.Byte((byte)'[');
+            output.Byte((byte)'[');
         }
-        json.StringPart(text);
+        output.StringPart(text);
         if (bracket)
         {
-            json.Byte((byte)']');
+            output.Byte((byte)']');
         }
         if (port >= 0)
         {
-            json.Byte((byte)':');
-            json.Number(record.Number(port));
+            output.Byte((byte)':');
+            output.Number(record.Number(port));
         }
     }
 
-    private static void Space(ref JsonSpanWriter json, int start)
+    private static void Space<TOutput>(ref TOutput output, int start)
+        where TOutput : ITextOutput, allows ref struct
     {
-        if (json.Position > start)
+        if (output.Position > start)
         {
-            json.Byte((byte)' ');
+            output.Byte((byte)' ');
         }
     }
 

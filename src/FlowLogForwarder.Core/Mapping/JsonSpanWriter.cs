@@ -8,7 +8,7 @@ namespace FlowLogForwarder.Mapping;
 /// escaped only when they hold a character JSON requires escaping (quote, backslash, control characters), which flow
 /// log values almost never do, so the common case is one vectorized search and one copy.
 /// </summary>
-internal ref struct JsonSpanWriter(Span<byte> buffer)
+internal ref struct JsonSpanWriter(Span<byte> buffer) : ITextOutput
 {
     /// <summary>A string value may grow six-fold when every byte is a control character (\u00XX).</summary>
     public const int MaxEscapeExpansion = 6;

@@ -8,7 +8,9 @@ namespace FlowLogForwarder.Mapping;
 /// Maps one parsed flow record to one OTLP <c>LogRecord</c>, written as a complete <c>ScopeLogs.log_records</c> field
 /// (tag, length, message) so a batch is these fields concatenated and any run of them is a valid slice. The mapping is
 /// the JSON writer's, driven by the same field table: typed attributes (integers as <c>int_value</c>), <c>end</c> as
-/// <c>time_unix_nano</c>, the same severity, the line as the body. The resource is encoded once per object
+/// <c>time_unix_nano</c>, the same severity, the body per <see cref="BodyMode"/>. <c>observed_time_unix_nano</c> is when
+/// the forwarder began reading the object, one value for all its records (a clock read per record would be 8 bytes
+/// that no compressor can remove). The resource is encoded once per object
 /// (<see cref="Resource"/>) and sent once per request. Attribute keys are encoded once per object; a record costs only
 /// its values, with no allocation.
 /// </summary>
@@ -40,9 +42,15 @@ public sealed class OtlpLogRecordWriter : ILogRecordWriter
     private static readonly byte[] NetworkType = Key("network.type");
     private static readonly byte[] RecordId = Key("log.record.uid");
 
+    // Room for a summary body's tags and lengths ahead of its text: the text is written first, then moved down.
+    private const int BodyHeaderRoom = 1 + 5 + 1 + 5;
+
     private readonly AttributeNaming _naming;
     private readonly string _serviceName;
     private readonly TimeProvider _time;
+    private readonly BodyMode _body;
+    private readonly FlowRecordSummary _summary = new();
+    private ulong _observedNs;
     private ColumnPlan[] _plan = [];
     private FlowLogSource _source = new(null, "", null, null);
     private int _fixedBytes;
@@ -50,13 +58,14 @@ public sealed class OtlpLogRecordWriter : ILogRecordWriter
     private byte[] _resourceAccount = [];
     private byte[] _resourceRegion = [];
 
-    /// <summary>Creates a writer that names attributes per <paramref name="naming"/>, sets <c>service.name</c>, and stamps
-    /// <c>observed_time_unix_nano</c> from <paramref name="time"/>.</summary>
-    public OtlpLogRecordWriter(AttributeNaming naming, string serviceName, TimeProvider time)
+    /// <summary>Creates a writer that names attributes per <paramref name="naming"/>, sets <c>service.name</c>, stamps
+    /// <c>observed_time_unix_nano</c> from <paramref name="time"/>, and writes bodies per <paramref name="body"/>.</summary>
+    public OtlpLogRecordWriter(AttributeNaming naming, string serviceName, TimeProvider time, BodyMode body = BodyMode.Line)
     {
         _naming = naming;
         _serviceName = serviceName;
         _time = time;
+        _body = body;
     }
 
     /// <inheritdoc />
@@ -70,11 +79,13 @@ public sealed class OtlpLogRecordWriter : ILogRecordWriter
     {
         _source = source;
         _columns = SpecialColumns.Of(header);
+        _summary.BeginObject(header);
+        _observedNs = (ulong)((_time.GetUtcNow() - DateTimeOffset.UnixEpoch).Ticks * (long)(NanosecondsPerSecond / TimeSpan.TicksPerSecond));
         _plan = new ColumnPlan[header.ColumnCount];
         // Per attribute beyond its key and value: tags and lengths (at most 3 + 3 × 5 bytes); the protocol name, the
         // endpoints, the times and the severity on top.
-        _fixedBytes = HeaderRoom + 64 + (6 * 32) + SourceAddress.Length + DestinationAddress.Length + LocalAddress.Length + ProtocolName.Length
-            + NetworkType.Length + RecordId.Length;
+        _fixedBytes = HeaderRoom + 64 + (6 * 32) + BodyHeaderRoom + FlowRecordSummary.MaxFixedBytes + SourceAddress.Length + DestinationAddress.Length
+            + LocalAddress.Length + ProtocolName.Length + NetworkType.Length + RecordId.Length;
         for (var i = 0; i < _plan.Length; i++)
         {
             _plan[i] = ColumnPlan.For(header.Fields[i], header.Names[i], _naming, Key);
@@ -93,10 +104,9 @@ public sealed class OtlpLogRecordWriter : ILogRecordWriter
             return LineFault.TimestampOutOfRange;
         }
         UpdateResource(record);
-        var body = Body(record);
-        // Worst case: the body, the values (together at most the line, twice with the addresses repeated as endpoints),
-        // plus keys, tags and lengths.
-        var span = output.GetSpan(body.Length + (2 * record.Line.Length) + record.Id.Length + _fixedBytes);
+        // Worst case: the body (at most the line, or a summary of its values and fixed words), the values (together at
+        // most the line, twice with the addresses repeated as endpoints), the record's id, plus keys, tags and lengths.
+        var span = output.GetSpan((3 * record.Line.Length) + record.Id.Length + _fixedBytes);
         var proto = new ProtoWire(span) { Position = HeaderRoom };
 
         if (hasTimestamp)
@@ -106,9 +116,7 @@ public sealed class OtlpLogRecordWriter : ILogRecordWriter
         }
         var warn = Is(record, _columns.Action, "REJECT"u8) || Is(record, _columns.LogStatus, "SKIPDATA"u8);
         proto.Raw(warn ? SeverityWarn : SeverityInfo);
-        proto.Byte(BodyTag);
-        proto.Varint((ulong)StringValueSize(body.Length));
-        proto.Bytes(StringTag, body);
+        WriteBody(ref proto, span, record);
 
         var plan = _plan;
         for (var column = 0; column < plan.Length; column++)
@@ -132,7 +140,7 @@ public sealed class OtlpLogRecordWriter : ILogRecordWriter
             StringAttribute(ref proto, RecordId, record.Id);
         }
         proto.Byte(ObservedTag);
-        proto.Fixed((ulong)((_time.GetUtcNow() - DateTimeOffset.UnixEpoch).Ticks * (long)(NanosecondsPerSecond / TimeSpan.TicksPerSecond)));
+        proto.Fixed(_observedNs);
 
         var length = proto.Position - HeaderRoom;
         var header = ProtoWire.Header(span, LogRecordsTag, length);
@@ -141,8 +149,30 @@ public sealed class OtlpLogRecordWriter : ILogRecordWriter
         return LineFault.None;
     }
 
-    /// <summary>The body's text: the one place a body mode other than the original line would plug in.</summary>
-    private static ReadOnlySpan<byte> Body(in FlowRecord record) => record.Line;
+    // LogRecord.body as an AnyValue string: the line, the summary (composed past the body's header room, then moved
+    // down once its length is known), or no body field at all.
+    private void WriteBody(ref ProtoWire proto, Span<byte> span, in FlowRecord record)
+    {
+        ReadOnlySpan<byte> text;
+        switch (_body)
+        {
+            case BodyMode.Line:
+                text = record.Line;
+                break;
+            case BodyMode.Summary:
+                var summary = new Utf8SpanWriter(span[(proto.Position + BodyHeaderRoom)..]);
+                _summary.WriteText(ref summary, record);
+                text = span.Slice(proto.Position + BodyHeaderRoom, summary.Position);
+                break;
+            default:
+                return;
+        }
+        proto.Byte(BodyTag);
+        proto.Varint((ulong)StringValueSize(text.Length));
+        proto.Byte(StringTag);
+        proto.Varint((ulong)text.Length);
+        proto.Raw(text); // a copy down within the same span when the text is a summary: CopyTo handles the overlap
+    }
 
     private static bool Is(in FlowRecord record, int column, ReadOnlySpan<byte> value) =>
         column >= 0 && record.Raw(column).SequenceEqual(value);

@@ -31,7 +31,7 @@ internal sealed class RecordProcessor : IDisposable
         _cursor = cursor;
         _tally = tally;
         _mapper = options.Protocol == SigNozProtocol.Otlp
-            ? new OtlpLogRecordWriter(options.Naming, options.ServiceName, time)
+            ? new OtlpLogRecordWriter(options.Naming, options.ServiceName, time, options.Body)
             : new FlowRecordJsonWriter(options.Naming, options.ServiceName, options.Body);
         _batches = new SigNozBatchWriter(options.MaxBatchBytes, options.MaxBatchRecords, pool, _mapper.Framing);
     }

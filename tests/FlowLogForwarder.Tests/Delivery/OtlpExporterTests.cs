@@ -66,6 +66,49 @@ public sealed class OtlpExporterTests : IAsyncLifetime
         }
     }
 
+    [Theory]
+    [InlineData(BodyMode.Summary)]
+    [InlineData(BodyMode.None)]
+    public async Task Each_body_mode_decodes_to_the_body_the_JSON_path_sends_in_that_mode(BodyMode body)
+    {
+        var sample = Directory.GetFiles(Samples, "*.log.gz").Order(StringComparer.Ordinal).First();
+        var key = "AWSLogs/123456789012/vpcflowlogs/us-east-1/2026/11/22/" + Path.GetFileName(sample);
+        var (_, json, _) = await TestHelpers.RunAsync(File.OpenRead(sample), new PipelineOptions { Body = body }, key);
+
+        var summary = await ForwardAsync(File.OpenRead(sample), key, BodyCompression.Gzip, batchRecords: 7, body);
+
+        Assert.Equal(ObjectOutcome.Completed, summary.Outcome);
+        var otlp = _server.Records;
+        Assert.Equal(json.Count, otlp.Count);
+        for (var i = 0; i < json.Count; i++)
+        {
+            var record = otlp[i].Record;
+            if (body == BodyMode.None)
+            {
+                Assert.False(json[i].TryGetProperty("body", out _));
+                Assert.Null(record.Body);
+            }
+            else
+            {
+                Assert.Equal(json[i].GetProperty("body").GetString(), record.Body.StringValue);
+            }
+            Assert.Equal(Flatten(json[i].GetProperty("attributes")), Flatten(record.Attributes));
+        }
+    }
+
+    [Fact]
+    public async Task The_observed_time_is_read_once_per_object_so_records_carry_no_per_record_clock_bytes()
+    {
+        var clock = new TickingClock();
+
+        var summary = await ForwardAsync(Generated(50), "k.log.gz", BodyCompression.None, batchRecords: 10, clock: clock);
+
+        Assert.Equal(ObjectOutcome.Completed, summary.Outcome);
+        var observed = _server.Records.Select(r => r.Record.ObservedTimeUnixNano).Distinct().ToList();
+        var only = Assert.Single(observed);
+        Assert.InRange(only, (ulong)(Now - DateTimeOffset.UnixEpoch).Ticks * 100, (ulong)(clock.GetUtcNow() - DateTimeOffset.UnixEpoch).Ticks * 100);
+    }
+
     [Fact]
     public async Task A_partial_success_counts_the_rejected_records_with_the_servers_message_and_is_not_retried()
     {
@@ -182,7 +225,8 @@ public sealed class OtlpExporterTests : IAsyncLifetime
         Assert.False(resource.ContainsKey("aws.s3.key"));
     }
 
-    private async Task<ForwardingSummary> ForwardAsync(Stream input, string key, BodyCompression compression, int batchRecords)
+    private async Task<ForwardingSummary> ForwardAsync(Stream input, string key, BodyCompression compression, int batchRecords,
+        BodyMode body = BodyMode.Line, TimeProvider? clock = null)
     {
         var client = new SigNozClient(_http, new SigNozClientOptions
         {
@@ -192,8 +236,8 @@ public sealed class OtlpExporterTests : IAsyncLifetime
             IngestionKey = "k",
             AttemptTimeout = AttemptTimeout,
         }, new RecordingTimeProvider(AttemptTimeout));
-        var options = new PipelineOptions { Protocol = SigNozProtocol.Otlp, MaxBatchRecords = batchRecords, MaxInFlightBatches = 1 }; // requests arrive in order
-        var pipeline = new FlowLogPipeline(client, options, new FixedClock());
+        var options = new PipelineOptions { Protocol = SigNozProtocol.Otlp, MaxBatchRecords = batchRecords, MaxInFlightBatches = 1, Body = body }; // requests arrive in order
+        var pipeline = new FlowLogPipeline(client, options, clock ?? new FixedClock());
         return await pipeline.ForwardAsync(input, FlowLogSource.FromKey("flow-bucket", key), CancellationToken.None);
     }
 
@@ -219,5 +263,13 @@ public sealed class OtlpExporterTests : IAsyncLifetime
     private sealed class FixedClock : TimeProvider
     {
         public override DateTimeOffset GetUtcNow() => Now;
+    }
+
+    // Each read is a millisecond later than the one before.
+    private sealed class TickingClock : TimeProvider
+    {
+        private long _reads;
+
+        public override DateTimeOffset GetUtcNow() => Now.AddMilliseconds(Interlocked.Increment(ref _reads));
     }
 }

@@ -29,4 +29,23 @@ public class InvocationMetricsTests
         Assert.Subset(declared.ToHashSet(), written.ToHashSet());
         Assert.Equal(declared.Distinct().Count(), declared.Count);
     }
+
+    [Fact]
+    public void Wire_bytes_and_encoded_bytes_are_separate_byte_metrics_summed_over_objects()
+    {
+        var metrics = new InvocationMetrics();
+        metrics.Add(ForwardingSummary.Unopened("a", "r") with { BytesIn = 30, BytesOut = 100, BytesJson = 800 });
+        metrics.Add(ForwardingSummary.Unopened("b", "r") with { BytesIn = 3, BytesOut = 10, BytesJson = 80 });
+        using var output = new StringWriter();
+
+        metrics.Emit(new JsonLog(output, TimeProvider.System), "fn", DateTimeOffset.UnixEpoch);
+
+        var emf = JsonDocument.Parse(output.ToString()).RootElement;
+        Assert.Equal(110, emf.GetProperty("BytesOut").GetInt64());
+        Assert.Equal(880, emf.GetProperty("BytesJson").GetInt64());
+        var units = emf.GetProperty("_aws").GetProperty("CloudWatchMetrics")[0].GetProperty("Metrics").EnumerateArray()
+            .ToDictionary(m => m.GetProperty("Name").GetString()!, m => m.GetProperty("Unit").GetString());
+        Assert.Equal("Bytes", units["BytesOut"]);
+        Assert.Equal("Bytes", units["BytesJson"]);
+    }
 }

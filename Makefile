@@ -101,7 +101,7 @@ demo:
 	@dotnet $(CLI_DLL) sink --port $(SINK_PORT) & sink=$$!; \
 	trap 'kill $$sink 2>/dev/null; wait $$sink 2>/dev/null' EXIT; \
 	for i in $$(seq 1 50); do (exec 3<>/dev/tcp/127.0.0.1/$(SINK_PORT)) 2>/dev/null && break; sleep 0.1; done; \
-	SIGNOZ_ALLOW_HTTP=true dotnet $(CLI_DLL) send tests/samples/*.log.gz --endpoint http://127.0.0.1:$(SINK_PORT)/logs/json
+	SIGNOZ_ALLOW_HTTP=true dotnet $(CLI_DLL) send tests/samples/*.log.gz tests/samples/*.json --endpoint http://127.0.0.1:$(SINK_PORT)/logs/json
 
 # Prints the JSON records the first sample would produce.
 preview:

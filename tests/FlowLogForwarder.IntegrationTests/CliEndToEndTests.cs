@@ -83,12 +83,14 @@ public sealed class CliEndToEndTests(ITestOutputHelper output) : IDisposable
     public async Task The_bundled_samples_are_forwarded_in_one_command()
     {
         await using var server = await LoopbackSigNozServer.StartAsync(Key);
-        var samples = Directory.GetFiles(Path.Combine(RepoPaths.Root, "tests", "samples"), "*.log.gz");
-        Assert.Equal(3, samples.Length);
+        // As make demo sends them: the objects (one of them header-less), then the saved CloudWatch Logs delivery.
+        var dir = Path.Combine(RepoPaths.Root, "tests", "samples");
+        string[] samples = [.. Directory.GetFiles(dir, "*.log.gz"), .. Directory.GetFiles(dir, "*.json")];
+        Assert.Equal(5, samples.Length);
         var (exit, stdout, stderr) = await CliProcess.RunAsync(["send", .. samples], Env(server));
         Assert.True(exit == 0, stderr);
-        Assert.Equal(15, server.RecordsAccepted);
-        Assert.Contains("\"recordsForwarded\":15", stdout, StringComparison.Ordinal);
+        Assert.Equal(25, server.RecordsAccepted);
+        Assert.Contains("\"recordsForwarded\":25", stdout, StringComparison.Ordinal);
     }
 
     [Fact]

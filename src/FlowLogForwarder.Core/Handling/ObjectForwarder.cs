@@ -52,6 +52,9 @@ public sealed class ObjectForwarder
         _time = time;
     }
 
+    /// <summary>The pipeline objects go through; CloudWatch Logs deliveries use it too.</summary>
+    internal FlowLogPipeline Pipeline => _pipeline;
+
     /// <summary>Forwards <paramref name="reference"/> and says what became of it; failures are answered, not thrown.</summary>
     /// <param name="reference">The object.</param>
     /// <param name="requestId">Names the event in every log line.</param>

@@ -14,6 +14,9 @@ public sealed class FlowLogPipeline(IBatchExporter exporter, PipelineOptions opt
     // Batches in flight, the one being filled, and one spare: what the process holds for batches, however long it runs.
     private readonly BatchBufferPool _buffers = new(options.MaxBatchBytes, options.MaxInFlightBatches + 2);
 
+    /// <summary>How this pipeline turns records into batches.</summary>
+    public PipelineOptions Options => options;
+
     /// <summary>A pipeline whose batches go to <paramref name="sink"/> one request each, refused requests split.</summary>
     public FlowLogPipeline(IBatchSink sink, PipelineOptions options, TimeProvider time)
         : this(new BatchDeliverer(sink), options, time)

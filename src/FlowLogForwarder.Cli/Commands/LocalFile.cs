@@ -1,5 +1,6 @@
 using FlowLogForwarder.Mapping;
 using FlowLogForwarder.Pipeline;
+using FlowLogForwarder.Reading;
 
 namespace FlowLogForwarder.Cli.Commands;
 
@@ -18,6 +19,16 @@ internal static class LocalFile
         {
             return ForwardingSummary.Unopened(path, ex.Message);
         }
-        return await pipeline.ForwardAsync(file, FlowLogSource.FromKey(null, path), cancellationToken);
+        var origin = FlowLogSource.FromKey(null, path);
+        // Recognised by content, not by name: a Parquet file starts with its magic and is read by ranges, footer first.
+        var prefix = new byte[4];
+        var length = await file.ReadAtLeastAsync(prefix, prefix.Length, throwOnEndOfStream: false, cancellationToken);
+        if (ParquetRecordSource.IsParquet(prefix.AsSpan(0, length)))
+        {
+            await file.DisposeAsync();
+            return await pipeline.ForwardParquetAsync(FileObjectRanges.Open(path), origin, cancellationToken);
+        }
+        file.Position = 0;
+        return await pipeline.ForwardAsync(file, origin, cancellationToken);
     }
 }

@@ -10,7 +10,7 @@ internal static class PreviewCommand
 {
     public static Command Create()
     {
-        var file = new Argument<string>("FILE") { Description = "A flow log object: .log.gz or plain text" };
+        var file = new Argument<string>("FILE") { Description = "A flow log object: .log.gz, plain text or Parquet" };
         file.Validators.Add(CliOptions.RefuseOptionLikeValues);
         var command = new Command("preview", "Print the SigNoz JSON records for a flow log object, one per line (sends nothing)") { file };
         command.SetAction((parseResult, cancellationToken) => RunAsync(parseResult.GetRequiredValue(file), cancellationToken));

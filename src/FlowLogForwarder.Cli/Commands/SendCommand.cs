@@ -13,7 +13,7 @@ internal static class SendCommand
 {
     public static Command Create()
     {
-        var files = new Argument<string[]>("FILE") { Description = "Flow log objects: .log.gz or plain text", Arity = ArgumentArity.OneOrMore };
+        var files = new Argument<string[]>("FILE") { Description = "Flow log objects: .log.gz, plain text or Parquet", Arity = ArgumentArity.OneOrMore };
         var sending = new SendingOptions();
         files.Validators.Add(CliOptions.RefuseOptionLikeValues);
         var command = new Command("send", "Forward local flow log objects; prints one JSON summary per object, then totals") { files };

@@ -3,11 +3,23 @@ using Amazon.S3;
 using Amazon.S3.Model;
 using FlowLogForwarder.Configuration;
 using FlowLogForwarder.Events;
+using FlowLogForwarder.Reading;
 
 namespace FlowLogForwarder.Storage;
 
-/// <summary>An object being read: its body stream and the identity of the version it is.</summary>
-public sealed record OpenedObject(Stream Body, string ETag, string? VersionId);
+/// <summary>An object being read: its body (a stream, or for Parquet <paramref name="Ranges"/>) and the identity of the version it is.</summary>
+public sealed record OpenedObject(Stream Body, string ETag, string? VersionId, IObjectRanges? Ranges = null)
+{
+    /// <summary>Releases the body without reading it.</summary>
+    public async ValueTask CloseAsync()
+    {
+        await Body.DisposeAsync().ConfigureAwait(false);
+        if (Ranges is not null)
+        {
+            await Ranges.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+}
 
 /// <summary>Opens the exact object an event named (its version, else its eTag) as a stream straight from S3; with
 /// expected owners configured, only from a bucket that S3 confirms is owned by the expected account.</summary>

@@ -175,6 +175,7 @@ public sealed class ParquetRecordSource : IRecordSource
         try
         {
             _reader = await ParquetReader.CreateAsync(stream, ReaderOptions, leaveStreamOpen: true, cancellationToken).ConfigureAwait(false);
+            CheckColumnTypes(_reader.Metadata!.Schema);
             _columns = Columns(_reader.Schema);
         }
         catch (Exception ex) when (IsDecodingFault(ex))
@@ -188,7 +189,35 @@ public sealed class ParquetRecordSource : IRecordSource
         }
     }
 
-    // The schema must be flat columns of AWS's types; anything else is not a flow log, said with the column's name.
+    // Checked on the footer's own schema elements, before Parquet.Net builds its schema model, so that only int32,
+    // int64 and string columns reach that model (whose type discovery uses reflection; see the Lambda's project file).
+    private static void CheckColumnTypes(List<SchemaElement> elements)
+    {
+        for (var i = 1; i < elements.Count; i++)
+        {
+            var element = elements[i];
+            var fits = element switch
+            {
+                { NumChildren: > 0 } or { RepetitionType: FieldRepetitionType.REPEATED } => false,
+                { Type: Parquet.Meta.Type.INT32 } => element.ConvertedType is null or ConvertedType.INT_32 &&
+                    (element.LogicalType is null || element.LogicalType.INTEGER is { BitWidth: 32, IsSigned: true }),
+                { Type: Parquet.Meta.Type.INT64 } => element.ConvertedType is null or ConvertedType.INT_64 &&
+                    (element.LogicalType is null || element.LogicalType.INTEGER is { BitWidth: 64, IsSigned: true }),
+                { Type: Parquet.Meta.Type.BYTE_ARRAY } => element.ConvertedType is null or ConvertedType.UTF8 &&
+                    (element.LogicalType is null || element.LogicalType.STRING is not null),
+                _ => false,
+            };
+            if (!fits)
+            {
+                var type = element.NumChildren > 0 ? "a group (nested columns)"
+                    : element.RepetitionType == FieldRepetitionType.REPEATED ? "repeated"
+                    : $"{element.Type}{(element.ConvertedType is { } converted ? $" ({converted})" : "")}";
+                throw new UnreadableObjectException(
+                    $"not a flow log Parquet object: column '{element.Name}' is {type}; flow log columns are int32, int64 or string");
+            }
+        }
+    }
+
     private static ParquetColumnText[] Columns(ParquetSchema schema)
     {
         var columns = new List<ParquetColumnText>();

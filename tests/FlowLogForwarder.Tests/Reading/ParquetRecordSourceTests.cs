@@ -225,6 +225,20 @@ public sealed class ParquetRecordSourceTests : IDisposable
     }
 
     [Fact]
+    public async Task The_bundled_Parquet_sample_forwards_every_row()
+    {
+        var sample = Assert.Single(Directory.GetFiles(RepoPaths.Of("tests", "samples"), "*.log.parquet"));
+
+        var (summary, records) = await ForwardParquetAsync(FileObjectRanges.Open(sample));
+
+        Assert.Equal(ObjectOutcome.Completed, summary.Outcome);
+        Assert.Equal(8, summary.RecordsForwarded);
+        Assert.All(records, r => Assert.Equal(29, r.GetProperty("body").GetString()!.Split(' ').Length));
+        Assert.Equal(["OK", "OK", "OK", "OK", "OK", "OK", "NODATA", "SKIPDATA"],
+            records.Select(r => r.GetProperty("attributes").GetProperty("aws.vpc.flow.status").GetString()));
+    }
+
+    [Fact]
     public void Parquet_is_recognised_by_its_magic()
     {
         Assert.True(ParquetRecordSource.IsParquet("PAR1\x15\x04"u8));

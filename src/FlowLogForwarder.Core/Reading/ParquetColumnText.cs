@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Buffers.Text;
 using System.Text;
 using Parquet;
 using Parquet.Schema;
@@ -17,48 +16,34 @@ internal enum ParquetColumnKind
 /// <summary>
 /// One column of the current row group rendered as AWS writes it in text: each row's value as UTF-8, <c>-</c> for
 /// null. The column is decoded with Parquet.Net's typed raw read (values and definition levels into pooled buffers)
-/// and rendered at once, so what stays in memory per row group is the text of its values, not Parquet.Net's objects.
-/// Buffers are pooled and reused from row group to row group.
+/// and rendered at once into the row group's shared text buffer, each value prefixed by its length (a 7-bit varint),
+/// so a row group costs its text and about a byte per value, not Parquet.Net's objects. Rows are taken in order, so
+/// each column walks its own part of the buffer with a cursor.
 /// </summary>
-internal sealed class ParquetColumnText(DataField field, ParquetColumnKind kind) : IDisposable
+internal sealed class ParquetColumnText(DataField field, ParquetColumnKind kind)
 {
-    private static readonly byte[] Absent = "-"u8.ToArray();
-
-    private byte[] _bytes = ArrayPool<byte>.Shared.Rent(4096);
-    private int[] _ends = ArrayPool<int>.Shared.Rent(1024);
-    private int _length;
+    private TextPosition _cursor;
 
     /// <summary>The Parquet field this column reads.</summary>
     public DataField Field { get; } = field;
 
-    /// <summary>The rendered text of row <paramref name="row"/> (0-based within the row group).</summary>
-    public ReadOnlySpan<byte> Value(int row)
+    /// <summary>Decodes this column of <paramref name="rowGroup"/> (<paramref name="rows"/> rows) and appends its values to <paramref name="text"/>.</summary>
+    public async ValueTask ReadAsync(ParquetRowGroupReader rowGroup, int rows, ParquetTextBuffer text, CancellationToken cancellationToken)
     {
-        var start = row == 0 ? 0 : _ends[row - 1];
-        return _bytes.AsSpan(start, _ends[row] - start);
-    }
-
-    /// <summary>Bytes of text the current row group's values take.</summary>
-    public int TextBytes => _length;
-
-    /// <summary>Decodes and renders this column of <paramref name="rowGroup"/>, which has <paramref name="rows"/> rows.</summary>
-    public async ValueTask ReadAsync(ParquetRowGroupReader rowGroup, int rows, CancellationToken cancellationToken)
-    {
-        _length = 0;
-        _ends = Grown(_ends, rows, 0);
+        _cursor = text.End;
         var levels = Field.MaxDefinitionLevel > 0 ? ArrayPool<int>.Shared.Rent(rows) : null;
         try
         {
             switch (kind)
             {
                 case ParquetColumnKind.Int32:
-                    await RenderNumbersAsync<int>(rowGroup, rows, levels, cancellationToken).ConfigureAwait(false);
+                    await RenderNumbersAsync<int>(rowGroup, rows, levels, text, cancellationToken).ConfigureAwait(false);
                     break;
                 case ParquetColumnKind.Int64:
-                    await RenderNumbersAsync<long>(rowGroup, rows, levels, cancellationToken).ConfigureAwait(false);
+                    await RenderNumbersAsync<long>(rowGroup, rows, levels, text, cancellationToken).ConfigureAwait(false);
                     break;
                 default:
-                    await RenderTextAsync(rowGroup, rows, levels, cancellationToken).ConfigureAwait(false);
+                    await RenderTextAsync(rowGroup, rows, levels, text, cancellationToken).ConfigureAwait(false);
                     break;
             }
         }
@@ -71,7 +56,27 @@ internal sealed class ParquetColumnText(DataField field, ParquetColumnKind kind)
         }
     }
 
-    private async ValueTask RenderNumbersAsync<T>(ParquetRowGroupReader rowGroup, int rows, int[]? levels, CancellationToken cancellationToken)
+    /// <summary>The next row's value from <paramref name="text"/>, the buffer this column was read into.</summary>
+    public ReadOnlySpan<byte> Next(ParquetTextBuffer text)
+    {
+        var rest = text.Read(ref _cursor);
+        var length = 0;
+        var i = 0;
+        for (var shift = 0; ; shift += 7)
+        {
+            var b = rest[i++];
+            length |= (b & 0x7F) << shift;
+            if (b < 0x80)
+            {
+                break;
+            }
+        }
+        _cursor = _cursor.Plus(i + length);
+        return rest.Slice(i, length);
+    }
+
+    private async ValueTask RenderNumbersAsync<T>(ParquetRowGroupReader rowGroup, int rows, int[]? levels, ParquetTextBuffer text,
+        CancellationToken cancellationToken)
         where T : struct, IUtf8SpanFormattable
     {
         var values = ArrayPool<T>.Shared.Rent(rows);
@@ -83,16 +88,13 @@ internal sealed class ParquetColumnText(DataField field, ParquetColumnKind kind)
             {
                 if (IsNull(levels, row))
                 {
-                    Append(Absent, row);
+                    WriteAbsent(text);
                     continue;
                 }
-                Reserve(20);
-                if (!values[next++].TryFormat(_bytes.AsSpan(_length), out var written, default, null))
-                {
-                    throw new UnreadableObjectException($"column '{Field.Name}': a value could not be rendered");
-                }
-                _length += written;
-                _ends[row] = _length;
+                var span = text.GetSpan(21);
+                values[next++].TryFormat(span[1..], out var written, default, null); // at most 20 digits and a sign fit
+                span[0] = (byte)written;
+                text.Advance(written + 1);
             }
         }
         finally
@@ -101,7 +103,8 @@ internal sealed class ParquetColumnText(DataField field, ParquetColumnKind kind)
         }
     }
 
-    private async ValueTask RenderTextAsync(ParquetRowGroupReader rowGroup, int rows, int[]? levels, CancellationToken cancellationToken)
+    private async ValueTask RenderTextAsync(ParquetRowGroupReader rowGroup, int rows, int[]? levels, ParquetTextBuffer text,
+        CancellationToken cancellationToken)
     {
         var values = ArrayPool<ReadOnlyMemory<char>>.Shared.Rent(rows);
         try
@@ -114,49 +117,41 @@ internal sealed class ParquetColumnText(DataField field, ParquetColumnKind kind)
                 if (value.IsEmpty)
                 {
                     // AWS's text has no empty values ("-" is absent), and an empty field would shift the line's columns.
-                    Append(Absent, row);
+                    WriteAbsent(text);
                     continue;
                 }
-                Reserve(Encoding.UTF8.GetMaxByteCount(value.Length));
-                _length += Encoding.UTF8.GetBytes(value, _bytes.AsSpan(_length));
-                _ends[row] = _length;
+                var length = Encoding.UTF8.GetByteCount(value);
+                var span = text.GetSpan(length + 5);
+                var prefix = WriteLength(span, length);
+                Encoding.UTF8.GetBytes(value, span[prefix..]);
+                text.Advance(prefix + length);
             }
         }
         finally
         {
-            // Parquet.Net decodes each value into its own char array; clearing lets them go with this row group.
+            // Parquet.Net decodes each plain value into its own char array; clearing lets them go with this row group.
             ArrayPool<ReadOnlyMemory<char>>.Shared.Return(values, clearArray: true);
         }
     }
 
     private static bool IsNull(int[]? levels, int row) => levels is not null && levels[row] == 0;
 
-    private void Append(ReadOnlySpan<byte> text, int row)
+    private static void WriteAbsent(ParquetTextBuffer text)
     {
-        Reserve(text.Length);
-        text.CopyTo(_bytes.AsSpan(_length));
-        _length += text.Length;
-        _ends[row] = _length;
+        var span = text.GetSpan(2);
+        span[0] = 1;
+        span[1] = (byte)'-';
+        text.Advance(2);
     }
 
-    private void Reserve(int more) => _bytes = Grown(_bytes, _length + more, _length);
-
-    private static T[] Grown<T>(T[] array, int needed, int keep)
+    private static int WriteLength(Span<byte> span, int length)
     {
-        if (array.Length >= needed)
+        var i = 0;
+        for (; length >= 0x80; length >>= 7)
         {
-            return array;
+            span[i++] = (byte)(length | 0x80);
         }
-        var bigger = ArrayPool<T>.Shared.Rent(Math.Max(needed, array.Length * 2));
-        array.AsSpan(0, keep).CopyTo(bigger);
-        ArrayPool<T>.Shared.Return(array);
-        return bigger;
-    }
-
-    /// <inheritdoc />
-    public void Dispose()
-    {
-        ArrayPool<byte>.Shared.Return(_bytes);
-        ArrayPool<int>.Shared.Return(_ends);
+        span[i++] = (byte)length;
+        return i;
     }
 }

@@ -30,6 +30,7 @@ public sealed class ParquetRecordSource : IRecordSource
     private ParquetWindowStream? _stream;
     private ParquetReader? _reader;
     private ParquetColumnText[] _columns = [];
+    private readonly ParquetTextBuffer _text = new(); // the current row group's values, column after column
     private byte[] _header = [];
     private byte[]? _groupBytes;
     private int _nextGroup;
@@ -65,7 +66,8 @@ public sealed class ParquetRecordSource : IRecordSource
     /// <inheritdoc />
     public long BytesText => _textBytes;
 
-    /// <summary>The largest row group's text, in bytes, so far (what one decoded row group holds).</summary>
+    /// <summary>The largest row group's text so far, in bytes (its values as AWS's text, each with a length byte or two):
+    /// what one decoded row group holds.</summary>
     public long LargestRowGroupTextBytes { get; private set; }
 
     /// <inheritdoc />
@@ -119,13 +121,14 @@ public sealed class ParquetRecordSource : IRecordSource
             return true;
         }
         var length = 0;
+        var tooLong = false;
         for (var c = 0; c < _columns.Length; c++)
         {
-            var value = _columns[c].Value(row);
-            if (length + value.Length + 1 > _maxLineBytes)
+            var value = _columns[c].Next(_text); // every column's cursor moves on, even past a line too long
+            if (tooLong || length + value.Length + 1 > _maxLineBytes)
             {
-                line = new SourceLine(number, default, tooLong: true);
-                return true;
+                tooLong = true;
+                continue;
             }
             if (c > 0)
             {
@@ -133,6 +136,11 @@ public sealed class ParquetRecordSource : IRecordSource
             }
             value.CopyTo(_line.AsSpan(length));
             length += value.Length;
+        }
+        if (tooLong)
+        {
+            line = new SourceLine(number, default, tooLong: true);
+            return true;
         }
         _textBytes += length + 1;
         line = new SourceLine(number, _line.AsSpan(0, length), tooLong: false);
@@ -249,21 +257,20 @@ public sealed class ParquetRecordSource : IRecordSource
         await _object.ReadAsync(start, _groupBytes.AsMemory(0, size), cancellationToken).ConfigureAwait(false);
         _stream!.SetWindow(start, _groupBytes.AsMemory(0, size));
         var reader = _reader!.OpenRowGroupReader(index);
-        var text = 0L;
+        _text.Clear();
         foreach (var column in _columns)
         {
             try
             {
-                await column.ReadAsync(reader, _rows, cancellationToken).ConfigureAwait(false);
+                await column.ReadAsync(reader, _rows, _text, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception ex) when (IsDecodingFault(ex))
             {
                 throw new UnreadableObjectException(
                     $"corrupt Parquet row group {index + 1} (rows {_firstRow + 1}-{_firstRow + _rows}), column '{column.Field.Name}': {ex.Message}", ex);
             }
-            text += column.TextBytes;
         }
-        LargestRowGroupTextBytes = Math.Max(LargestRowGroupTextBytes, text);
+        LargestRowGroupTextBytes = Math.Max(LargestRowGroupTextBytes, _text.WrittenCount);
     }
 
     // A row group's bytes: from its first column chunk's first page to the end of its last chunk, as the footer says.
@@ -298,10 +305,6 @@ public sealed class ParquetRecordSource : IRecordSource
         if (_stream is not null)
         {
             await _stream.DisposeAsync().ConfigureAwait(false);
-        }
-        foreach (var column in _columns)
-        {
-            column.Dispose();
         }
         if (_groupBytes is not null)
         {

@@ -59,18 +59,16 @@ public sealed class S3ObjectRanges : IObjectRanges
             var length = TotalLength(response.ContentRange) ?? response.ContentLength;
             var tail = new byte[response.ContentLength];
             await response.ResponseStream.ReadExactlyAsync(tail, cancellationToken).ConfigureAwait(false);
-            var etag = (response.ETag ?? reference.ETag ?? "").Trim('"');
+            var etag = S3ObjectOpener.Unquoted(response.ETag ?? reference.ETag ?? "");
             return new S3ObjectRanges(s3, reference, owner, length, tail, etag, response.VersionId ?? reference.VersionId);
         }
         catch (AmazonS3Exception ex) when (ex.StatusCode == HttpStatusCode.RequestedRangeNotSatisfiable)
         {
-            return new S3ObjectRanges(s3, reference, owner, 0, [], (reference.ETag ?? "").Trim('"'), reference.VersionId); // zero bytes
+            return new S3ObjectRanges(s3, reference, owner, 0, [], S3ObjectOpener.Unquoted(reference.ETag ?? ""), reference.VersionId); // zero bytes
         }
         catch (AmazonS3Exception ex) when (owner is not null && ex.StatusCode == HttpStatusCode.Forbidden)
         {
-            throw new BucketOwnerRefusedException(
-                $"S3 refused the read (403 {ex.ErrorCode}): bucket '{reference.Bucket}' is not owned by the expected account {owner} " +
-                $"({ForwarderOptions.Variables.ExpectedBucketOwner}), or the function may not read it", ex);
+            throw S3ObjectOpener.OwnerRefused(reference, owner, ex);
         }
     }
 
@@ -114,14 +112,7 @@ public sealed class S3ObjectRanges : IObjectRanges
             ExpectedBucketOwner = owner,
             ByteRange = new ByteRange(range),
         };
-        if (!string.IsNullOrEmpty(versionId))
-        {
-            request.VersionId = versionId;
-        }
-        else if (!string.IsNullOrEmpty(etag))
-        {
-            request.EtagToMatch = etag.StartsWith('"') ? etag : $"\"{etag}\"";
-        }
+        S3ObjectOpener.Pin(request, versionId, etag);
         return request;
     }
 

@@ -20,15 +20,19 @@ internal static class LocalFile
             return ForwardingSummary.Unopened(path, ex.Message);
         }
         var origin = FlowLogSource.FromKey(null, path);
-        // Recognised by content, not by name: a Parquet file starts with its magic and is read by ranges, footer first.
-        var prefix = new byte[4];
-        var length = await file.ReadAtLeastAsync(prefix, prefix.Length, throwOnEndOfStream: false, cancellationToken);
-        if (ParquetRecordSource.IsParquet(prefix.AsSpan(0, length)))
+        // Recognised by content, not by name: a Parquet file starts with its magic and is read by ranges, footer first
+        // (so only from a file that can seek; a pipe is read as text).
+        if (file.CanSeek)
         {
-            await file.DisposeAsync();
-            return await pipeline.ForwardParquetAsync(FileObjectRanges.Open(path), origin, cancellationToken);
+            var prefix = new byte[4];
+            var length = await file.ReadAtLeastAsync(prefix, prefix.Length, throwOnEndOfStream: false, cancellationToken);
+            if (ParquetRecordSource.IsParquet(prefix.AsSpan(0, length)))
+            {
+                await file.DisposeAsync();
+                return await pipeline.ForwardParquetAsync(FileObjectRanges.Open(path), origin, cancellationToken);
+            }
+            file.Position = 0;
         }
-        file.Position = 0;
         return await pipeline.ForwardAsync(file, origin, cancellationToken);
     }
 }

@@ -20,6 +20,10 @@ public sealed class ParquetRecordSource : IRecordSource
     /// <summary>The bytes read from the end of the object first: the footer of an AWS object fits in one read.</summary>
     public const int TailBytes = 64 * 1024;
 
+    /// <summary>Most rows in one row group: a row group is decoded whole, so a footer claiming more (AWS's hold far
+    /// fewer; a corrupt or hostile footer may claim billions of all-null rows) is refused rather than allocated.</summary>
+    public const int MaxRowGroupRows = 4 * 1024 * 1024;
+
     private static readonly byte[] Magic = "PAR1"u8.ToArray();
     private static readonly ParquetOptions ReaderOptions = new() { TreatByteArrayAsString = true };
 
@@ -87,10 +91,15 @@ public sealed class ParquetRecordSource : IRecordSource
         var index = _nextGroup++;
         var group = _reader.Metadata!.RowGroups[index];
         _firstRow += _rows;
-        _rows = checked((int)group.NumRows);
+        if (group.NumRows is < 0 or > MaxRowGroupRows)
+        {
+            throw new UnreadableObjectException(
+                $"corrupt Parquet footer: row group {index + 1} claims {group.NumRows} rows (at most {MaxRowGroupRows} are read at once)");
+        }
+        _rows = (int)group.NumRows;
         _next = 0;
         _placeholders = _firstRow + _rows <= _resumeAfterRow;
-        if (!_placeholders)
+        if (!_placeholders && _rows > 0)
         {
             await LoadAsync(index, group, cancellationToken).ConfigureAwait(false);
         }

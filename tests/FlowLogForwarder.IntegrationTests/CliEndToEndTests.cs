@@ -105,6 +105,27 @@ public sealed class CliEndToEndTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
+    public async Task Preview_and_send_recognise_Parquet_by_its_content_not_its_name()
+    {
+        var sample = Directory.GetFiles(Path.Combine(RepoPaths.Root, "tests", "samples"), "*.log.parquet").Single();
+        var renamed = Path.Combine(_dir, "flowlog.bin");
+        File.Copy(sample, renamed);
+
+        var (exit, stdout, stderr) = await CliProcess.RunAsync(["preview", renamed]);
+        Assert.Equal(0, exit);
+        var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(8, lines.Length);
+        Assert.All(lines, line => Assert.Equal(29, JsonDocument.Parse(line).RootElement.GetProperty("body").GetString()!.Split(' ').Length));
+        Assert.Contains("\"outcome\":\"Completed\"", stderr, StringComparison.Ordinal);
+
+        await using var server = await LoopbackSigNozServer.StartAsync(Key);
+        var (sendExit, summaries, _) = await CliProcess.RunAsync(["send", renamed], Env(server));
+        Assert.Equal(0, sendExit);
+        Assert.Equal(8, server.RecordsAccepted);
+        Assert.Contains("\"recordsForwarded\":8", summaries, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_wrong_key_exits_non_zero_and_never_prints_the_key()
     {
         await using var server = await LoopbackSigNozServer.StartAsync("the-right-key");

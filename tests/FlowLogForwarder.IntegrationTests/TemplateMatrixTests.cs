@@ -109,6 +109,22 @@ public sealed partial class TemplateMatrixTests : IDisposable
                 Assert.DoesNotContain("FlowLogBucket\"", template.GetProperty("Resources").GetRawText(), StringComparison.Ordinal);
             }
 
+            // New objects reach the function in both of AWS's file formats: text (.log.gz) and Parquet (.log.parquet).
+            string[] suffixes = [".log.gz", ".log.parquet"];
+            if (created && parameters["Trigger"] is "S3" or "SQS")
+            {
+                var notifications = Resource(template, "FlowLogBucket").GetProperty("Properties").GetProperty("NotificationConfiguration")
+                    .GetProperty(parameters["Trigger"] == "S3" ? "LambdaConfigurations" : "QueueConfigurations");
+                Assert.Equal(suffixes, notifications.EnumerateArray()
+                    .Select(n => n.GetProperty("Filter").GetProperty("S3Key").GetProperty("Rules")[0].GetProperty("Value").GetString()));
+            }
+            if (parameters["Trigger"] == "EventBridge")
+            {
+                var keys = Resource(template, "ObjectCreatedRule").GetProperty("Properties").GetProperty("EventPattern")
+                    .GetProperty("detail").GetProperty("object").GetProperty("key");
+                Assert.Equal(suffixes.Select(s => "*vpcflowlogs*" + s), keys.EnumerateArray().Select(k => k.GetProperty("wildcard").GetString()));
+            }
+
             // CloudWatch Logs: a subscription filter on the named log group, and an invoke permission for that group only.
             var logs = parameters["Trigger"] == "CloudWatchLogs";
             Assert.Equal(logs, HasResource(template, "FlowLogSubscription"));

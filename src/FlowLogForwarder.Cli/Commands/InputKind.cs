@@ -1,3 +1,5 @@
+using FlowLogForwarder.Reading;
+
 namespace FlowLogForwarder.Cli.Commands;
 
 /// <summary>What a local file holds, told by its first bytes, never by its name.</summary>
@@ -7,6 +9,8 @@ internal enum InputKind
     Text,
     /// <summary>A saved CloudWatch Logs subscription delivery: the Lambda event (<c>{"awslogs":...}</c>) or its payload (<c>{"messageType":...}</c>).</summary>
     CloudWatchLogs,
+    /// <summary>A Parquet flow log object (magic <c>PAR1</c>), read by ranges, footer first.</summary>
+    Parquet,
 }
 
 /// <summary>The one place a local file's kind is decided.</summary>
@@ -20,6 +24,7 @@ internal static class InputKinds
     public static InputKind Of(ReadOnlySpan<byte> head) => head switch
     {
         [0x1f, 0x8b, ..] => InputKind.Text,
+        _ when ParquetRecordSource.IsParquet(head) => InputKind.Parquet,
         _ when SkipPreamble(head) is [(byte)'{', ..] => InputKind.CloudWatchLogs,
         _ => InputKind.Text,
     };

@@ -5,8 +5,8 @@ using FlowLogForwarder.Reading;
 
 namespace FlowLogForwarder.Cli.Commands;
 
-/// <summary>A local file forwarded as if it were the S3 object of the same name, or (a saved CloudWatch Logs delivery)
-/// as if CloudWatch Logs had delivered it; <see cref="InputKinds"/> tells which by its content.</summary>
+/// <summary>A local file forwarded as if it were the S3 object of the same name (text or Parquet), or (a saved CloudWatch
+/// Logs delivery) as if CloudWatch Logs had delivered it; <see cref="InputKinds"/> tells which by its content.</summary>
 internal static class LocalFile
 {
     /// <summary>Largest saved CloudWatch Logs delivery read (it is read whole; AWS's are about a megabyte).</summary>
@@ -29,8 +29,16 @@ internal static class LocalFile
         return kind switch
         {
             InputKind.CloudWatchLogs => await ForwardDeliveryAsync(pipeline, path, file, cancellationToken),
+            InputKind.Parquet => await ForwardParquetAsync(pipeline, path, file, cancellationToken),
             _ => await pipeline.ForwardAsync(file, FlowLogSource.FromKey(null, path), cancellationToken),
         };
+    }
+
+    // A Parquet file is read by ranges, footer first, rather than as a stream.
+    private static async Task<ForwardingSummary> ForwardParquetAsync(FlowLogPipeline pipeline, string path, FileStream file, CancellationToken cancellationToken)
+    {
+        await file.DisposeAsync();
+        return await pipeline.ForwardParquetAsync(FileObjectRanges.Open(path), FlowLogSource.FromKey(null, path), cancellationToken);
     }
 
     private static async Task<InputKind> KindOfAsync(FileStream file, CancellationToken cancellationToken)

@@ -10,7 +10,7 @@ internal static class PreviewCommand
 {
     public static Command Create()
     {
-        var file = new Argument<string>("FILE") { Description = "A flow log object (gzip or plain text, with or without a header line) or a saved CloudWatch Logs event" };
+        var file = new Argument<string>("FILE") { Description = "A flow log object (gzip or plain text, with or without a header line; or Parquet) or a saved CloudWatch Logs event" };
         file.Validators.Add(CliOptions.RefuseOptionLikeValues);
         var format = CliOptions.Format();
         var command = new Command("preview", "Print the SigNoz JSON records for a flow log object, one per line (sends nothing)") { file, format };

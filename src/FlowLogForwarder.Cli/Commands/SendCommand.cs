@@ -16,7 +16,7 @@ internal static class SendCommand
     {
         var files = new Argument<string[]>("FILE")
         {
-            Description = "Flow log objects (gzip or plain text, with or without a header line) or saved CloudWatch Logs events",
+            Description = "Flow log objects (gzip or plain text, with or without a header line; or Parquet) or saved CloudWatch Logs events",
             Arity = ArgumentArity.OneOrMore,
         };
         var sending = new SendingOptions();

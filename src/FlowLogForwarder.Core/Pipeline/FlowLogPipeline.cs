@@ -46,6 +46,18 @@ public sealed class FlowLogPipeline(IBatchExporter exporter, PipelineOptions opt
         }
     }
 
+    /// <summary>Forwards every row of a Parquet object read by ranges from <paramref name="source"/>, which it disposes;
+    /// the resume position is the row number.</summary>
+    public async Task<ForwardingSummary> ForwardParquetAsync(IObjectRanges source, FlowLogSource origin, CancellationToken cancellationToken,
+        long resumeAfterRow = 0)
+    {
+        var rows = new ParquetRecordSource(source, options.MaxLineBytes, resumeAfterRow);
+        await using (rows.ConfigureAwait(false))
+        {
+            return await ForwardAsync(rows, origin, cancellationToken, resumeAfterRow).ConfigureAwait(false);
+        }
+    }
+
     /// <summary>Forwards every record <paramref name="source"/> hands out; never throws for bad input or failed delivery.</summary>
     public async Task<ForwardingSummary> ForwardAsync(IRecordSource source, FlowLogSource origin, CancellationToken cancellationToken, long resumeAfterLine = 0)
     {
@@ -75,6 +87,11 @@ public sealed class FlowLogPipeline(IBatchExporter exporter, PipelineOptions opt
                 readOutcome = ObjectOutcome.Unreadable;
                 readError = $"truncated gzip: the object ends mid-stream after line {lastLine} ({source.BytesIn} bytes read)";
             }
+        }
+        catch (UnreadableObjectException ex)
+        {
+            readOutcome = ObjectOutcome.Unreadable;
+            readError = ex.Message;
         }
         catch (InvalidDataException ex)
         {

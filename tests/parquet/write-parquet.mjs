@@ -25,7 +25,7 @@ if (!args.output || !!args.input === !!args.generate) {
 
 // AWS's Parquet types for flow log fields; every other field is a string.
 const int32 = new Set(["version", "srcport", "dstport", "protocol", "tcp-flags", "traffic-path"]);
-const int64 = new Set(["packets", "bytes", "start", "end"]);
+const int64 = new Set(["packets", "bytes", "start", "end", "packets-lost-no-route", "packets-lost-blackhole", "packets-lost-mtu-exceeded", "packets-lost-ttl-expired"]);
 const overrides = new Map(args.type.map((t) => t.split("=", 2)));
 const typeOf = (name) => overrides.get(name) ?? (int32.has(name) ? "INTEGER" : int64.has(name) ? "BIGINT" : "VARCHAR");
 const literal = (s) => `'${s.replaceAll("'", "''")}'`;

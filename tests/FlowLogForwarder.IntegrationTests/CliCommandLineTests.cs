@@ -11,10 +11,10 @@ public sealed class CliCommandLineTests : IDisposable
 
     public static TheoryData<string, string[]> CommandsAndOptions => new()
     {
-        { "preview", ["<FILE>"] },
-        { "send", ["<FILE>", "--endpoint <URL>", "--allow-http"] },
+        { "preview", ["<FILE>", "--format <FORMAT>"] },
+        { "send", ["<FILE>", "--endpoint <URL>", "--allow-http", "--format <FORMAT>"] },
         { "sink", ["--port <N>", "[default: 4318]"] },
-        { "replay", ["--event-file <F>", "--queue-url <URL>", "--max-messages <N>", "--keep", "--endpoint <URL>", "--allow-http"] },
+        { "replay", ["--event-file <F>", "--queue-url <URL>", "--max-messages <N>", "--keep", "--endpoint <URL>", "--allow-http", "--format <FORMAT>"] },
         { "bench", ["--records <N>", "--v5", "--file <F>", "--compression <MODE>", "--body <MODE>", "--protocol <P>", "--link-mbps <N>"] },
     };
 

@@ -83,12 +83,14 @@ public sealed class CliEndToEndTests(ITestOutputHelper output) : IDisposable
     public async Task The_bundled_samples_are_forwarded_in_one_command()
     {
         await using var server = await LoopbackSigNozServer.StartAsync(Key);
-        var samples = Directory.GetFiles(Path.Combine(RepoPaths.Root, "tests", "samples"), "*.log.gz");
-        Assert.Equal(3, samples.Length);
+        // As make demo sends them: the objects (one of them header-less), then the saved CloudWatch Logs delivery.
+        var dir = Path.Combine(RepoPaths.Root, "tests", "samples");
+        string[] samples = [.. Directory.GetFiles(dir, "*.log.gz"), .. Directory.GetFiles(dir, "*.json")];
+        Assert.Equal(5, samples.Length);
         var (exit, stdout, stderr) = await CliProcess.RunAsync(["send", .. samples], Env(server));
         Assert.True(exit == 0, stderr);
-        Assert.Equal(15, server.RecordsAccepted);
-        Assert.Contains("\"recordsForwarded\":15", stdout, StringComparison.Ordinal);
+        Assert.Equal(25, server.RecordsAccepted);
+        Assert.Contains("\"recordsForwarded\":25", stdout, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -100,6 +102,27 @@ public sealed class CliEndToEndTests(ITestOutputHelper output) : IDisposable
         var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(8, lines.Length);
         Assert.All(lines, line => Assert.Equal(JsonValueKind.Object, JsonDocument.Parse(line).RootElement.ValueKind));
+    }
+
+    [Fact]
+    public async Task Preview_and_send_recognise_Parquet_by_its_content_not_its_name()
+    {
+        var sample = Directory.GetFiles(Path.Combine(RepoPaths.Root, "tests", "samples"), "*.log.parquet").Single();
+        var renamed = Path.Combine(_dir, "flowlog.bin");
+        File.Copy(sample, renamed);
+
+        var (exit, stdout, stderr) = await CliProcess.RunAsync(["preview", renamed]);
+        Assert.Equal(0, exit);
+        var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(8, lines.Length);
+        Assert.All(lines, line => Assert.Equal(29, JsonDocument.Parse(line).RootElement.GetProperty("body").GetString()!.Split(' ').Length));
+        Assert.Contains("\"outcome\":\"Completed\"", stderr, StringComparison.Ordinal);
+
+        await using var server = await LoopbackSigNozServer.StartAsync(Key);
+        var (sendExit, summaries, _) = await CliProcess.RunAsync(["send", renamed], Env(server));
+        Assert.Equal(0, sendExit);
+        Assert.Equal(8, server.RecordsAccepted);
+        Assert.Contains("\"recordsForwarded\":8", summaries, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -33,14 +33,14 @@ public sealed class CliSinkTests
 
             Assert.True(exit == 0, stdout + stderr);
             Assert.DoesNotContain("warning", stderr, StringComparison.OrdinalIgnoreCase); // no fallback to plain bodies
-            Assert.Contains("\"recordsForwarded\":15,", stdout, StringComparison.Ordinal);
+            Assert.Contains("\"recordsForwarded\":21,", stdout, StringComparison.Ordinal); // 15 with a header line, 6 without
             var lines = new List<string>();
             for (var i = 0; i < RepoPaths.Samples.Count; i++)
             {
                 lines.Add(await sink.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(30)) ?? "");
             }
             Assert.All(lines, l => Assert.Matches(@"^request \d+: \d+ records", l));
-            Assert.Contains("(total 15 records)", lines[^1], StringComparison.Ordinal);
+            Assert.Contains("(total 21 records)", lines[^1], StringComparison.Ordinal);
         }
         finally
         {

@@ -16,7 +16,8 @@ public sealed partial class TemplateMatrixTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    private static readonly string[] Triggers = ["S3", "SQS", "EventBridge"];
+    private static readonly string[] Triggers = ["S3", "SQS", "EventBridge", "CloudWatchLogs"];
+    private const string LogGroup = "/aws/vpc/flowlogs";
     private static readonly string[] Architectures = ["arm64", "x86_64"];
 
     private static Dictionary<string, Dictionary<string, string>> FullMatrix() =>
@@ -29,6 +30,7 @@ public sealed partial class TemplateMatrixTests : IDisposable
              ["CreateBucket"] = create,
              ["Architecture"] = architecture,
              ["ExistingBucketName"] = create == "true" ? "" : "my-flow-logs",
+             ["FlowLogGroupName"] = trigger == "CloudWatchLogs" ? LogGroup : "",
          })).ToDictionary(c => c.Name, c => c.Parameters, StringComparer.Ordinal);
 
     /// <summary>Each case's concrete template (or the rule that refused it).</summary>
@@ -60,7 +62,7 @@ public sealed partial class TemplateMatrixTests : IDisposable
     public async Task Every_trigger_bucket_and_architecture_case_passes_the_transform_the_rules_and_cfn_lint()
     {
         var matrix = FullMatrix();
-        Assert.Equal(12, matrix.Count);
+        Assert.Equal(16, matrix.Count);
         var cases = await ConcreteAsync(matrix);
         Assert.All(cases, c => Assert.True(c.Value.Rule is null, $"{c.Key} refused: {c.Value.Rule}"));
         var (exit, output) = await ToolProcess.RunAsync("cfn-lint", "pip install cfn-lint", TimeSpan.FromMinutes(3), [.. cases.Values.Select(c => c.File!)]);
@@ -106,6 +108,40 @@ public sealed partial class TemplateMatrixTests : IDisposable
             {
                 Assert.DoesNotContain("FlowLogBucket\"", template.GetProperty("Resources").GetRawText(), StringComparison.Ordinal);
             }
+
+            // New objects reach the function in both of AWS's file formats: text (.log.gz) and Parquet (.log.parquet).
+            string[] suffixes = [".log.gz", ".log.parquet"];
+            if (created && parameters["Trigger"] is "S3" or "SQS")
+            {
+                var notifications = Resource(template, "FlowLogBucket").GetProperty("Properties").GetProperty("NotificationConfiguration")
+                    .GetProperty(parameters["Trigger"] == "S3" ? "LambdaConfigurations" : "QueueConfigurations");
+                Assert.Equal(suffixes, notifications.EnumerateArray()
+                    .Select(n => n.GetProperty("Filter").GetProperty("S3Key").GetProperty("Rules")[0].GetProperty("Value").GetString()));
+            }
+            if (parameters["Trigger"] == "EventBridge")
+            {
+                var keys = Resource(template, "ObjectCreatedRule").GetProperty("Properties").GetProperty("EventPattern")
+                    .GetProperty("detail").GetProperty("object").GetProperty("key");
+                Assert.Equal(suffixes.Select(s => "*vpcflowlogs*" + s), keys.EnumerateArray().Select(k => k.GetProperty("wildcard").GetString()));
+            }
+
+            // CloudWatch Logs: a subscription filter on the named log group, and an invoke permission for that group only.
+            var logs = parameters["Trigger"] == "CloudWatchLogs";
+            Assert.Equal(logs, HasResource(template, "FlowLogSubscription"));
+            Assert.Equal(logs, HasResource(template, "LogsInvokePermission"));
+            if (logs)
+            {
+                var filter = Resource(template, "FlowLogSubscription");
+                Assert.Equal("""{"Fn::Join":["",[{"Ref":"FlowLogGroupName"}]]}""", Compact(filter.GetProperty("Properties").GetProperty("LogGroupName")));
+                Assert.Equal("""{"Fn::GetAtt":["ForwarderFunction","Arn"]}""", Compact(filter.GetProperty("Properties").GetProperty("DestinationArn")));
+                Assert.Equal("LogsInvokePermission", filter.GetProperty("DependsOn").ValueKind == JsonValueKind.Array
+                    ? filter.GetProperty("DependsOn")[0].GetString() : filter.GetProperty("DependsOn").GetString());
+                var permission = Resource(template, "LogsInvokePermission").GetProperty("Properties");
+                Assert.Equal("logs.amazonaws.com", permission.GetProperty("Principal").GetString());
+                Assert.Equal("arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:${FlowLogGroupName}:*",
+                    permission.GetProperty("SourceArn").GetProperty("Fn::Sub").GetString());
+                Assert.Equal(LogGroup, template.GetProperty("Parameters").GetProperty("FlowLogGroupName").GetProperty("Default").GetString());
+            }
         }
     }
 
@@ -127,6 +163,8 @@ public sealed partial class TemplateMatrixTests : IDisposable
     [InlineData("CreateBucket=false", "ExistingBucketIsNamed")]
     [InlineData("CreateBucket=false;ExistingBucketName=my-flow-logs;FlowLogSourceAccounts=111111111111", "ExistingBucketIsNamed")]
     [InlineData("CreateBucket=true;ExistingBucketName=my-flow-logs", "CreatedBucketOnly")]
+    [InlineData("Trigger=CloudWatchLogs", "CloudWatchLogsNeedsLogGroup")]
+    [InlineData("Trigger=S3;FlowLogGroupName=/aws/vpc/flowlogs", "LogGroupOnlyWithCloudWatchLogs")]
     public async Task The_rules_refuse_a_bucket_choice_that_cannot_work(string parameters, string rule)
     {
         var values = parameters.Split(';').Select(p => p.Split('=', 2)).ToDictionary(p => p[0], p => p[1], StringComparer.Ordinal);

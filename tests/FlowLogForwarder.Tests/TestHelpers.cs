@@ -5,6 +5,7 @@ using FlowLogForwarder.Batching;
 using FlowLogForwarder.Delivery;
 using FlowLogForwarder.Mapping;
 using FlowLogForwarder.Pipeline;
+using FlowLogForwarder.TestSupport;
 
 namespace FlowLogForwarder.Tests;
 
@@ -31,6 +32,14 @@ internal static class TestHelpers
         var summary = await pipeline.ForwardAsync(input, FlowLogSource.FromKey("flow-bucket", key), CancellationToken.None);
         return (summary, sink.Records(), sink);
     }
+
+    /// <summary>Generated records <paramref name="from"/> onwards, one line each (no header).</summary>
+    public static string Lines(int from, int count) =>
+        string.Concat(Enumerable.Range(from, count).Select(i => FlowLogGenerator.Line(i) + "\n"));
+
+    /// <summary>Each record's packets, which identify a generated record.</summary>
+    public static long[] Packets(List<JsonElement> records) =>
+        [.. records.Select(r => r.GetProperty("attributes").GetProperty("aws.vpc.flow.packets").GetInt64())];
 
     public static Task<(ForwardingSummary Summary, List<JsonElement> Records, CollectingSink Sink)> RunTextAsync(string text, PipelineOptions? options = null) =>
         RunAsync(Gzip(text), options);

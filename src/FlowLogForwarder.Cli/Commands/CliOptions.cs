@@ -54,6 +54,14 @@ internal static class CliOptions
         return option;
     }
 
+    /// <summary><c>--format</c>: the layout of records without a header line, overriding <c>FLOWLOG_FORMAT</c> for one run.</summary>
+    public static Option<string> Format() => new("--format")
+    {
+        Description = $"The flow log's format as its LogFormat shows it ('${{version}} ${{account-id}} ...'), for files without a header line " +
+                      $"and CloudWatch Logs events; overrides {ForwarderOptions.Variables.Format} (default: AWS's default format)",
+        HelpName = "FORMAT",
+    };
+
     /// <summary>A validator for arguments that take any text (file names): a value that looks like an option is a
     /// misspelt or unknown option, which the parser would otherwise take for a file name (give a file named so as ./-name).</summary>
     public static void RefuseOptionLikeValues(SymbolResult result)
@@ -68,7 +76,7 @@ internal static class CliOptions
     }
 }
 
-/// <summary><c>--endpoint</c> and <c>--allow-http</c>, for the commands that send; they become explicit
+/// <summary><c>--endpoint</c>, <c>--allow-http</c> and <c>--format</c>, for the commands that send; they become explicit
 /// <see cref="ConfigurationOverrides"/>, never environment variables.</summary>
 internal sealed class SendingOptions
 {
@@ -83,14 +91,17 @@ internal sealed class SendingOptions
         Description = $"Allow an http:// endpoint (a self-hosted collector on a private network), as {ForwarderOptions.Variables.AllowHttp}=true does",
     };
 
+    private readonly Option<string> _format = CliOptions.Format();
+
     /// <summary>Whether <c>--endpoint</c> was given on the command line.</summary>
     public bool EndpointGiven(CommandResult result) => result.GetResult(_endpoint) is { Implicit: false };
 
-    /// <summary>Adds both options to <paramref name="command"/>.</summary>
+    /// <summary>Adds the options to <paramref name="command"/>.</summary>
     public void AddTo(Command command)
     {
         command.Options.Add(_endpoint);
         command.Options.Add(_allowHttp);
+        command.Options.Add(_format);
     }
 
     /// <summary>Refuses SIGNOZ_INGESTION_KEY_PARAMETER for a command that sends from this machine: only the function reads SSM.</summary>
@@ -110,5 +121,6 @@ internal sealed class SendingOptions
         {
             Endpoint = parseResult.GetValue(_endpoint),
             AllowHttp = parseResult.GetValue(_allowHttp),
+            Format = parseResult.GetValue(_format),
         }, requireEndpoint);
 }

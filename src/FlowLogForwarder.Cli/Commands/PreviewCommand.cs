@@ -10,16 +10,17 @@ internal static class PreviewCommand
 {
     public static Command Create()
     {
-        var file = new Argument<string>("FILE") { Description = "A flow log object: .log.gz or plain text" };
+        var file = new Argument<string>("FILE") { Description = "A flow log object (gzip or plain text, with or without a header line; or Parquet) or a saved CloudWatch Logs event" };
         file.Validators.Add(CliOptions.RefuseOptionLikeValues);
-        var command = new Command("preview", "Print the SigNoz JSON records for a flow log object, one per line (sends nothing)") { file };
-        command.SetAction((parseResult, cancellationToken) => RunAsync(parseResult.GetRequiredValue(file), cancellationToken));
+        var format = CliOptions.Format();
+        var command = new Command("preview", "Print the SigNoz JSON records for a flow log object, one per line (sends nothing)") { file, format };
+        command.SetAction((parseResult, cancellationToken) => RunAsync(parseResult.GetRequiredValue(file), parseResult.GetValue(format), cancellationToken));
         return command;
     }
 
-    private static async Task<int> RunAsync(string path, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(string path, string? format, CancellationToken cancellationToken)
     {
-        var options = ForwarderOptions.Load(Environment.GetEnvironmentVariable, requireEndpoint: false);
+        var options = ForwarderOptions.Load(Environment.GetEnvironmentVariable, new ConfigurationOverrides { Format = format }, requireEndpoint: false);
         var output = Console.Out;
         var pipeline = new FlowLogPipeline(new PreviewSink(output), options.Pipeline with { MaxInFlightBatches = 1 }, TimeProvider.System);
         var summary = await LocalFile.ForwardAsync(pipeline, path, cancellationToken);

@@ -14,7 +14,11 @@ internal static class SendCommand
 {
     public static Command Create()
     {
-        var files = new Argument<string[]>("FILE") { Description = "Flow log objects: .log.gz or plain text", Arity = ArgumentArity.OneOrMore };
+        var files = new Argument<string[]>("FILE")
+        {
+            Description = "Flow log objects (gzip or plain text, with or without a header line; or Parquet) or saved CloudWatch Logs events",
+            Arity = ArgumentArity.OneOrMore,
+        };
         var sending = new SendingOptions();
         var output = new OutputOptions();
         files.Validators.Add(CliOptions.RefuseOptionLikeValues);

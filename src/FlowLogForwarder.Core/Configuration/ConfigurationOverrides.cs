@@ -13,6 +13,9 @@ public sealed record ConfigurationOverrides
     /// <summary>Used instead of <c>FLOWLOG_BODY</c>; null leaves the variable to decide.</summary>
     public Mapping.BodyMode? Body { get; init; }
 
+    /// <summary>Used instead of <c>FLOWLOG_FORMAT</c> (AWS's format string); null leaves the variable to decide.</summary>
+    public string? Format { get; init; }
+
     /// <summary>Used instead of <c>SIGNOZ_COMPRESSION</c>; null leaves the variable to decide.</summary>
     public Delivery.BodyCompression? Compression { get; init; }
 }

@@ -1,5 +1,6 @@
 using FlowLogForwarder.Delivery;
 using FlowLogForwarder.Mapping;
+using FlowLogForwarder.Parsing;
 using Variables = FlowLogForwarder.Configuration.ForwarderOptions.Variables;
 
 namespace FlowLogForwarder.Configuration;
@@ -32,6 +33,12 @@ public static class ForwarderDefaults
 
     /// <summary><c>SIGNOZ_COMPRESSION</c>: gzip, falling back to plain bodies if the endpoint refuses it.</summary>
     public const BodyCompression Compression = BodyCompression.Auto;
+
+    /// <summary><c>FLOWLOG_FORMAT</c>: the layout of records without a header line; AWS's default format (version 2).</summary>
+    public const string Format = FlowLogFormat.AwsDefault;
+
+    /// <summary><see cref="Format"/>, parsed once.</summary>
+    public static FlowLogHeader FormatLayout { get; } = FlowLogFormat.Parse(Format);
 
     /// <summary><c>FLOWLOG_RESUME</c>: progress tags on, so a retried object does not send its records twice.</summary>
     public const bool Resume = true;

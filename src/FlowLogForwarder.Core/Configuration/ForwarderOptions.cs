@@ -1,5 +1,6 @@
 using FlowLogForwarder.Delivery;
 using FlowLogForwarder.Mapping;
+using FlowLogForwarder.Parsing;
 using FlowLogForwarder.Pipeline;
 using FlowLogForwarder.Storage;
 
@@ -22,6 +23,7 @@ public sealed class ForwarderOptions
         public const string AttemptTimeoutSeconds = "SIGNOZ_ATTEMPT_TIMEOUT_SECONDS";
         public const string AttributeNaming = "FLOWLOG_ATTRIBUTE_NAMING";
         public const string Body = "FLOWLOG_BODY";
+        public const string Format = "FLOWLOG_FORMAT";
         public const string Compression = "SIGNOZ_COMPRESSION";
         public const string Protocol = "SIGNOZ_PROTOCOL";
         public const string ServiceName = "FLOWLOG_SERVICE_NAME";
@@ -133,6 +135,7 @@ public sealed class ForwarderOptions
         // As with SIGNOZ_ALLOW_HTTP, a variable is parsed even when a flag overrides it: a typo fails everywhere alike.
         var body = ParseBody(Get(Variables.Body));
         var compression = ParseCompression(Get(Variables.Compression));
+        var format = Get(Variables.Format) is { } formatText ? ParseFormat(formatText, Variables.Format) : ForwarderDefaults.FormatLayout;
 
         var pipeline = new PipelineOptions
         {
@@ -150,6 +153,7 @@ public sealed class ForwarderOptions
             MaxBatchRecords = ForwarderDefaults.BatchMaxRecords.Parse(Get(Variables.BatchMaxRecords)),
             MaxInFlightBatches = ForwarderDefaults.MaxInFlight.Parse(Get(Variables.MaxInFlight)),
             MaxLineBytes = ForwarderDefaults.MaxLineBytes.Parse(Get(Variables.MaxLineBytes)),
+            HeaderlessLayout = overrides?.Format is { } flag ? ParseFormat(flag, "--format") : format,
         };
 
         return new ForwarderOptions
@@ -221,6 +225,11 @@ public sealed class ForwarderOptions
             ? throw new ConfigurationException(Variables.ProgressTag, $"'{text}' is not an S3 tag key: it {problem}")
             : text;
     }
+
+    private static FlowLogHeader ParseFormat(string text, string source) =>
+        FlowLogFormat.TryParse(text, out var layout, out var error)
+            ? layout
+            : throw new ConfigurationException(source, $"is not a flow log format: {error}");
 
     private static BodyMode ParseBody(string? text) => text?.ToLowerInvariant() switch
     {

@@ -9,7 +9,8 @@ public sealed class InvalidEventException(string message) : Exception(message);
 
 /// <summary>
 /// Decodes the events that can name a new flow log object: S3 notifications (direct, or wrapped by SNS or SQS,
-/// SQS bodies possibly SNS envelopes), S3's test event, and EventBridge "Object Created". Uses JsonDocument, so
+/// SQS bodies possibly SNS envelopes), S3's test event, and EventBridge "Object Created"; and CloudWatch Logs
+/// subscription deliveries, which carry the records themselves. Uses JsonDocument, so
 /// no reflection is needed under Native AOT.
 /// </summary>
 public static class EventDecoder
@@ -27,6 +28,10 @@ public static class EventDecoder
         if (IsTestEvent(root))
         {
             return new DecodedEvent(EventSource.S3TestEvent, []);
+        }
+        if (root.TryGetProperty("awslogs", out var awslogs))
+        {
+            return new DecodedEvent(EventSource.CloudWatchLogs, [], CloudWatchLogsData.FromLambdaEvent(awslogs));
         }
         // A Lambda destination record (the failure queue's messages) carries the original event as requestPayload.
         if (root.TryGetProperty("requestContext", out _) && root.TryGetProperty("requestPayload", out var original))

@@ -14,6 +14,8 @@ public sealed class ForwardingFailedException(string message) : Exception(messag
 /// </summary>
 public sealed class EventForwarder(ObjectForwarder objects, JsonLog log, TimeProvider time, string functionName)
 {
+    private readonly LogEventsForwarder _logEvents = new(objects.Pipeline, objects.Pipeline.Options.MaxLineBytes, log);
+
     /// <summary>Time kept back from the deadline so a failure can still be reported before Lambda stops the process.</summary>
     public static readonly TimeSpan DeadlineReserve = TimeSpan.FromSeconds(3);
 
@@ -64,6 +66,21 @@ public sealed class EventForwarder(ObjectForwarder objects, JsonLog log, TimePro
                 failedMessages.Add(item.MessageId);
             }
         }
+        if (decoded.Logs is { } delivery)
+        {
+            // Unlike an object, a delivery cannot be read again later: anything short of complete fails the invocation,
+            // so Lambda retries it and the failure queue keeps it for replay.
+            var result = await _logEvents.ForwardAsync(delivery, requestId, stop.Token).ConfigureAwait(false);
+            if (result.Summary is { } summary)
+            {
+                metrics.Add(summary);
+            }
+            if (result.Disposition is not (ObjectDisposition.Completed or ObjectDisposition.Skipped))
+            {
+                metrics.ObjectFailed();
+                failures.Add($"CloudWatch Logs {delivery.LogGroup}:{delivery.LogStream}: {result.Error}");
+            }
+        }
         metrics.Emit(log, functionName, time.GetUtcNow());
 
         if (decoded.Source == EventSource.Sqs)
@@ -72,7 +89,7 @@ public sealed class EventForwarder(ObjectForwarder objects, JsonLog log, TimePro
         }
         if (failures.Count > 0)
         {
-            throw new ForwardingFailedException($"{failures.Count} object(s) not fully delivered: {string.Join("; ", failures)}");
+            throw new ForwardingFailedException($"{failures.Count} object(s) or deliveries not fully delivered: {string.Join("; ", failures)}");
         }
         return """{"status":"ok"}"""u8.ToArray();
     }

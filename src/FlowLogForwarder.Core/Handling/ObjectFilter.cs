@@ -16,7 +16,6 @@ public static class ObjectFilter
             $"the event says the object has {size} bytes, over FLOWLOG_MAX_OBJECT_BYTES ({policy.MaxObjectBytes})",
         { Key: var key } when key.EndsWith('/') => "a folder marker, not an object",
         { Size: 0 } => "an empty (zero-byte) object",
-        { Key: var key } when key.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase) => "a Parquet flow log; only the text format is supported",
         { Key: var key } when !key.Contains("vpcflowlogs", StringComparison.Ordinal) => "not a VPC flow log key (no 'vpcflowlogs' in it)",
         _ => null,
     };

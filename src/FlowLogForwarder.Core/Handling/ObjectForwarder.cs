@@ -36,6 +36,7 @@ public sealed class ObjectForwarder
 
     private readonly FlowLogPipeline _pipeline;
     private readonly ForwardingPolicy _policy;
+    private readonly IAmazonS3 _s3;
     private readonly S3ObjectOpener _opener;
     private readonly S3ProgressTags? _progress;
     private readonly JsonLog _log;
@@ -46,11 +47,15 @@ public sealed class ObjectForwarder
     {
         _pipeline = pipeline;
         _policy = policy;
+        _s3 = s3;
         _opener = new S3ObjectOpener(s3, policy.ExpectedBucketOwners);
         _progress = policy.ProgressTag is { } tagKey ? new S3ProgressTags(s3, tagKey, policy.ExpectedBucketOwners) : null;
         _log = log;
         _time = time;
     }
+
+    /// <summary>The pipeline objects go through; CloudWatch Logs deliveries use it too.</summary>
+    internal FlowLogPipeline Pipeline => _pipeline;
 
     /// <summary>Forwards <paramref name="reference"/> and says what became of it; failures are answered, not thrown.</summary>
     /// <param name="reference">The object.</param>
@@ -67,17 +72,20 @@ public sealed class ObjectForwarder
         OpenedObject? opened = null;
         try
         {
-            opened = await _opener.OpenAsync(reference, cancellationToken).ConfigureAwait(false);
+            opened = await OpenAsync(reference, cancellationToken).ConfigureAwait(false);
             var mark = await ReadProgressAsync(reference, opened, requestId, cancellationToken).ConfigureAwait(false);
             if (mark is { Done: true })
             {
-                await opened.Body.DisposeAsync().ConfigureAwait(false);
+                await opened.CloseAsync().ConfigureAwait(false);
                 _log.Write("INFO", "object skipped", ("requestId", requestId), ("bucket", reference.Bucket), ("key", reference.Key),
                     ("reason", $"already delivered (eTag {opened.ETag}); a duplicate or retried event"));
                 return new ObjectResult(ObjectDisposition.Skipped);
             }
-            summary = await _pipeline.ForwardAsync(opened.Body, FlowLogSource.FromKey(reference.Bucket, reference.Key), cancellationToken,
-                mark?.DeliveredThroughLine ?? 0).ConfigureAwait(false);
+            var origin = FlowLogSource.FromKey(reference.Bucket, reference.Key);
+            var resumeAfter = mark?.DeliveredThroughLine ?? 0;
+            summary = opened.Ranges is { } ranges
+                ? await _pipeline.ForwardParquetAsync(ranges, origin, cancellationToken, resumeAfter).ConfigureAwait(false)
+                : await _pipeline.ForwardAsync(opened.Body, origin, cancellationToken, resumeAfter).ConfigureAwait(false);
         }
         catch (BucketOwnerRefusedException ex)
         {
@@ -89,7 +97,7 @@ public sealed class ObjectForwarder
         {
             if (opened is not null)
             {
-                await opened.Body.DisposeAsync().ConfigureAwait(false);
+                await opened.CloseAsync().ConfigureAwait(false);
             }
             var message = ex is AmazonS3Exception { StatusCode: System.Net.HttpStatusCode.PreconditionFailed }
                 ? "the object was overwritten since the event (eTag no longer matches)"
@@ -107,6 +115,17 @@ public sealed class ObjectForwarder
             _ => ObjectDisposition.Failed,
         };
         return new ObjectResult(disposition, summary, summary.Error);
+    }
+
+    // A Parquet object (AWS names them *.log.parquet) is read by ranges, footer first; any other as a stream.
+    private async Task<OpenedObject> OpenAsync(ObjectReference reference, CancellationToken cancellationToken)
+    {
+        if (!reference.Key.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase))
+        {
+            return await _opener.OpenAsync(reference, cancellationToken).ConfigureAwait(false);
+        }
+        var ranges = await S3ObjectRanges.OpenAsync(_s3, reference, _policy.ExpectedBucketOwners, cancellationToken).ConfigureAwait(false);
+        return new OpenedObject(Stream.Null, ranges.ETag, ranges.VersionId, ranges);
     }
 
     private async Task<ProgressMark?> ReadProgressAsync(ObjectReference reference, OpenedObject opened, string requestId, CancellationToken cancellationToken)

@@ -24,7 +24,7 @@ public sealed class JsonLog(TextWriter output, TimeProvider time)
         });
 
     /// <summary>Writes an object's summary, at ERROR when it did not complete, WARN when it skipped or lost records.</summary>
-    public void Summary(ForwardingSummary summary, string bucket, string? requestId)
+    public void Summary(ForwardingSummary summary, string? bucket, string? requestId)
     {
         var level = summary.Outcome != ObjectOutcome.Completed ? "ERROR"
             : summary.RecordsSkipped + summary.RecordsRejected + summary.RecordsFailed + summary.TrailingBytesIgnored > 0 ? "WARN" : "INFO";
@@ -32,7 +32,10 @@ public sealed class JsonLog(TextWriter output, TimeProvider time)
         {
             writer.WriteString("level", level);
             writer.WriteString("message", $"object {summary.Outcome.ToString().ToLowerInvariant()}");
-            writer.WriteString("bucket", bucket);
+            if (bucket is not null)
+            {
+                writer.WriteString("bucket", bucket);
+            }
             if (requestId is not null)
             {
                 writer.WriteString("requestId", requestId);

@@ -1,8 +1,24 @@
 namespace FlowLogForwarder.Mapping;
 
-/// <summary>Where a flow log object came from: bucket and key, and the account and region its key names.</summary>
+/// <summary>Where a flow log object came from: bucket and key, and the account and region its key names; or the
+/// CloudWatch Logs log group and stream of a subscription delivery.</summary>
 public sealed record FlowLogSource(string? Bucket, string Key, string? AccountId, string? Region)
 {
+    /// <summary>The log group a CloudWatch Logs delivery came from; null for an object.</summary>
+    public string? LogGroup { get; init; }
+
+    /// <summary>The log stream a CloudWatch Logs delivery came from; null for an object.</summary>
+    public string? LogStream { get; init; }
+
+    /// <summary>A CloudWatch Logs delivery of <paramref name="logGroup"/>/<paramref name="logStream"/> by account
+    /// <paramref name="owner"/>; its key (the name in summaries) is <c>group:stream</c>.</summary>
+    public static FlowLogSource FromLogStream(string? owner, string logGroup, string logStream) =>
+        new(null, $"{logGroup}:{logStream}", owner is { Length: > 0 } && IsAccountId(owner) ? owner : null, null)
+        {
+            LogGroup = logGroup,
+            LogStream = logStream,
+        };
+
     /// <summary>Reads account and region from a key such as
     /// <c>AWSLogs/123456789012/vpcflowlogs/us-east-1/2026/11/22/123456789012_vpcflowlogs_us-east-1_fl-1_20261122T1000Z_ab.log.gz</c>
     /// or its hive-style form (<c>aws-account-id=.../aws-service=vpcflowlogs/aws-region=.../</c>).</summary>

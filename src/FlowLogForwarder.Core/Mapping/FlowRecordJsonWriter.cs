@@ -23,6 +23,8 @@ public sealed class FlowRecordJsonWriter : ILogRecordWriter
     private static readonly byte[] DestinationAddress = Name("destination.address");
     private static readonly byte[] LocalAddress = Name("network.local.address");
     private static readonly byte[] ProtocolName = Name("network.protocol.name");
+    private static readonly byte[] NetworkType = Name("network.type");
+    private static readonly byte[] RecordId = Name("log.record.uid");
     private static readonly JsonWriterOptions ResourceWriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     private readonly AttributeNaming _naming;
@@ -62,7 +64,8 @@ public sealed class FlowRecordJsonWriter : ILogRecordWriter
         _columns = SpecialColumns.Of(header);
         _plan = new ColumnPlan[header.ColumnCount];
         _summary.BeginObject(header);
-        _fixedBytes = 256 + FlowRecordSummary.MaxFixedBytes + SourceAddress.Length + DestinationAddress.Length + LocalAddress.Length + ProtocolName.Length + 32;
+        _fixedBytes = 256 + FlowRecordSummary.MaxFixedBytes + SourceAddress.Length + DestinationAddress.Length + LocalAddress.Length + ProtocolName.Length + 32
+            + NetworkType.Length + RecordId.Length + 16;
         for (var i = 0; i < _plan.Length; i++)
         {
             _plan[i] = ColumnPlan.For(header.Fields[i], header.Names[i], _naming, Name);
@@ -83,7 +86,7 @@ public sealed class FlowRecordJsonWriter : ILogRecordWriter
         var resources = Resources(record);
         // Worst case: the line escaped six-fold twice (body and attribute values), plus names and resources. A summary
         // copies each column it shows at most once, so it fits in the line's share plus its fixed text.
-        var bound = (2 * JsonSpanWriter.MaxEscapeExpansion * record.Line.Length) + _fixedBytes + resources.Length;
+        var bound = (2 * JsonSpanWriter.MaxEscapeExpansion * record.Line.Length) + (JsonSpanWriter.MaxEscapeExpansion * record.Id.Length) + _fixedBytes + resources.Length;
         var json = new JsonSpanWriter(output.GetSpan(bound));
 
         json.Raw(hasTimestamp ? "{\"timestamp\":"u8 : "{"u8);
@@ -122,7 +125,9 @@ public sealed class FlowRecordJsonWriter : ILogRecordWriter
         {
             var localWritten = WriteEndpoint(ref json, ref first, record, _columns.SourceAddress, _columns.PacketSourceAddress, SourceAddress, writeLocal: true);
             WriteEndpoint(ref json, ref first, record, _columns.DestinationAddress, _columns.PacketDestinationAddress, DestinationAddress, writeLocal: !localWritten);
+            WriteText(ref json, ref first, NetworkType, _columns.DerivedNetworkType(record));
         }
+        WriteText(ref json, ref first, RecordId, record.Id);
         json.Raw(ResourcesStart);
         json.Raw(resources);
         json.Byte((byte)'}');
@@ -140,6 +145,17 @@ public sealed class FlowRecordJsonWriter : ILogRecordWriter
             json.Byte((byte)',');
         }
         first = false;
+    }
+
+    // An attribute that is not a column of its own (a derived value, the record's id); nothing when empty.
+    private static void WriteText(ref JsonSpanWriter json, ref bool first, byte[] key, scoped ReadOnlySpan<byte> value)
+    {
+        if (!value.IsEmpty)
+        {
+            Separator(ref json, ref first);
+            json.Raw(key);
+            json.String(value);
+        }
     }
 
     private static void WriteColumn(ref JsonSpanWriter json, ref bool first, in FlowRecord record, int column, in ColumnPlan plan)

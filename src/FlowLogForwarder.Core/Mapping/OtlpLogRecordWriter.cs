@@ -39,6 +39,8 @@ public sealed class OtlpLogRecordWriter : ILogRecordWriter
     private static readonly byte[] DestinationAddress = Key("destination.address");
     private static readonly byte[] LocalAddress = Key("network.local.address");
     private static readonly byte[] ProtocolName = Key("network.protocol.name");
+    private static readonly byte[] NetworkType = Key("network.type");
+    private static readonly byte[] RecordId = Key("log.record.uid");
 
     // Room for a summary body's tags and lengths ahead of its text: the text is written first, then moved down.
     private const int BodyHeaderRoom = 1 + 5 + 1 + 5;
@@ -82,7 +84,8 @@ public sealed class OtlpLogRecordWriter : ILogRecordWriter
         _plan = new ColumnPlan[header.ColumnCount];
         // Per attribute beyond its key and value: tags and lengths (at most 3 + 3 × 5 bytes); the protocol name, the
         // endpoints, the times and the severity on top.
-        _fixedBytes = HeaderRoom + 64 + (4 * 32) + BodyHeaderRoom + FlowRecordSummary.MaxFixedBytes + SourceAddress.Length + DestinationAddress.Length + LocalAddress.Length + ProtocolName.Length;
+        _fixedBytes = HeaderRoom + 64 + (6 * 32) + BodyHeaderRoom + FlowRecordSummary.MaxFixedBytes + SourceAddress.Length + DestinationAddress.Length
+            + LocalAddress.Length + ProtocolName.Length + NetworkType.Length + RecordId.Length;
         for (var i = 0; i < _plan.Length; i++)
         {
             _plan[i] = ColumnPlan.For(header.Fields[i], header.Names[i], _naming, Key);
@@ -102,8 +105,8 @@ public sealed class OtlpLogRecordWriter : ILogRecordWriter
         }
         UpdateResource(record);
         // Worst case: the body (at most the line, or a summary of its values and fixed words), the values (together at
-        // most the line, twice with the addresses repeated as endpoints), plus keys, tags and lengths.
-        var span = output.GetSpan((3 * record.Line.Length) + _fixedBytes);
+        // most the line, twice with the addresses repeated as endpoints), the record's id, plus keys, tags and lengths.
+        var span = output.GetSpan((3 * record.Line.Length) + record.Id.Length + _fixedBytes);
         var proto = new ProtoWire(span) { Position = HeaderRoom };
 
         if (hasTimestamp)
@@ -127,6 +130,14 @@ public sealed class OtlpLogRecordWriter : ILogRecordWriter
         {
             var localWritten = WriteEndpoint(ref proto, record, _columns.SourceAddress, _columns.PacketSourceAddress, SourceAddress, writeLocal: true);
             WriteEndpoint(ref proto, record, _columns.DestinationAddress, _columns.PacketDestinationAddress, DestinationAddress, writeLocal: !localWritten);
+            if (_columns.DerivedNetworkType(record) is { IsEmpty: false } type)
+            {
+                StringAttribute(ref proto, NetworkType, type);
+            }
+        }
+        if (!record.Id.IsEmpty)
+        {
+            StringAttribute(ref proto, RecordId, record.Id);
         }
         proto.Byte(ObservedTag);
         proto.Fixed(_observedNs);

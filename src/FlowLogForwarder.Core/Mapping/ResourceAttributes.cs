@@ -17,6 +17,13 @@ internal static class ResourceAttributes
             yield return ("cloud.region", region);
         }
         yield return ("service.name", serviceName);
+        if (source.LogGroup is { } group)
+        {
+            // The collector's names (semantic conventions' aws.log.*), one value each: a delivery has one group and stream.
+            yield return ("aws.log.group.names", group);
+            yield return ("aws.log.stream.names", source.LogStream ?? "");
+            yield break;
+        }
         if (source.Bucket is { } bucket)
         {
             yield return ("aws.s3.bucket", bucket);

@@ -5,7 +5,8 @@ using Kind = FlowLogForwarder.Parsing.FlowValueKind;
 namespace FlowLogForwarder.Parsing;
 
 /// <summary>
-/// The field table: one row per flow log field AWS documents (versions 2 to 8, in AWS's order), and all this forwarder
+/// The field table: one row per flow log field AWS documents (VPC versions 2 to 8 in AWS's order, then the transit
+/// gateway fields of version 6), and all this forwarder
 /// knows about each. Adding a field is adding its row. Modelled on the OpenTelemetry collector's VPC flow log
 /// unmarshaler (awslogsencodingextension), whose one switch sends each field to its attribute, and named as it names
 /// them, except where this forwarder already differed: tcp-flags and traffic-path are numbers under aws.vpc.flow.*
@@ -62,6 +63,26 @@ public static class FlowFields
         new("ecs-task-id",                 Kind.Text,   "aws.ecs.task.id"),
         // Version 8.
         new("reject-reason",               Kind.Text,   "aws.vpc.flow.reject_reason"),
+        // Transit gateway flow logs (version 6), named as the collector names them; the two account ids and the
+        // resource type, which it drops, in its style.
+        new("resource-type",               Kind.Text,   "aws.vpc.flow.resource_type"),
+        new("tgw-id",                      Kind.Text,   "aws.tgw.id"),
+        new("tgw-attachment-id",           Kind.Text,   "aws.tgw.attachment.id"),
+        new("tgw-src-vpc-account-id",      Kind.Text,   "aws.tgw.source.vpc.account.id"),
+        new("tgw-dst-vpc-account-id",      Kind.Text,   "aws.tgw.destination.vpc.account.id"),
+        new("tgw-src-vpc-id",              Kind.Text,   "aws.tgw.source.vpc.id"),
+        new("tgw-dst-vpc-id",              Kind.Text,   "aws.tgw.destination.vpc.id"),
+        new("tgw-src-subnet-id",           Kind.Text,   "aws.tgw.source.vpc.subnet.id"),
+        new("tgw-dst-subnet-id",           Kind.Text,   "aws.tgw.destination.vpc.subnet.id"),
+        new("tgw-src-eni",                 Kind.Text,   "aws.tgw.source.eni.id"),
+        new("tgw-dst-eni",                 Kind.Text,   "aws.tgw.destination.eni.id"),
+        new("tgw-src-az-id",               Kind.Text,   "aws.tgw.source.az.id"),
+        new("tgw-dst-az-id",               Kind.Text,   "aws.tgw.destination.az.id"),
+        new("tgw-pair-attachment-id",      Kind.Text,   "aws.tgw.attachment.pair.id"),
+        new("packets-lost-no-route",       Kind.Int64,  "aws.vpc.flow.packets_lost_no_route"),
+        new("packets-lost-blackhole",      Kind.Int64,  "aws.vpc.flow.packets_lost_blackhole"),
+        new("packets-lost-mtu-exceeded",   Kind.Int64,  "aws.vpc.flow.packets_lost_mtu_exceeded"),
+        new("packets-lost-ttl-expired",    Kind.Int64,  "aws.vpc.flow.packets_lost_ttl_expired"),
     ];
 
     private static readonly FrozenDictionary<string, FlowField> ByName = Rows.ToFrozenDictionary(f => f.Name, StringComparer.Ordinal);

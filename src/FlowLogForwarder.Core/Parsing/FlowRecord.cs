@@ -5,11 +5,18 @@ public readonly ref struct FlowRecord
 {
     private readonly FlowRecordParser _parser;
 
-    internal FlowRecord(ReadOnlySpan<byte> line, FlowRecordParser parser)
+    internal FlowRecord(ReadOnlySpan<byte> line, FlowRecordParser parser, ReadOnlySpan<byte> id = default)
     {
         Line = line;
         _parser = parser;
+        Id = id;
     }
+
+    /// <summary>The identifier its origin gave the record (a CloudWatch Logs event's id), or empty.</summary>
+    public ReadOnlySpan<byte> Id { get; }
+
+    /// <summary>This record, identified by <paramref name="id"/>.</summary>
+    public FlowRecord WithId(ReadOnlySpan<byte> id) => new(Line, _parser, id);
 
     /// <summary>The original line, without its terminator.</summary>
     public ReadOnlySpan<byte> Line { get; }

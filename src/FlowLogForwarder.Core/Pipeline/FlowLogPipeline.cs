@@ -14,6 +14,9 @@ public sealed class FlowLogPipeline(IBatchExporter exporter, PipelineOptions opt
     // Batches in flight, the one being filled, and one spare: what the process holds for batches, however long it runs.
     private readonly BatchBufferPool _buffers = new(options.MaxBatchBytes, options.MaxInFlightBatches + 2);
 
+    /// <summary>How this pipeline turns records into batches.</summary>
+    public PipelineOptions Options => options;
+
     /// <summary>A pipeline whose batches go to <paramref name="sink"/> one request each, refused requests split.</summary>
     public FlowLogPipeline(IBatchSink sink, PipelineOptions options, TimeProvider time)
         : this(new BatchDeliverer(sink), options, time)
@@ -40,6 +43,18 @@ public sealed class FlowLogPipeline(IBatchExporter exporter, PipelineOptions opt
         await using (lines.ConfigureAwait(false))
         {
             return await ForwardAsync(lines, origin, cancellationToken, resumeAfterLine).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Forwards every row of a Parquet object read by ranges from <paramref name="source"/>, which it disposes;
+    /// the resume position is the row number.</summary>
+    public async Task<ForwardingSummary> ForwardParquetAsync(IObjectRanges source, FlowLogSource origin, CancellationToken cancellationToken,
+        long resumeAfterRow = 0)
+    {
+        var rows = new ParquetRecordSource(source, options.MaxLineBytes, resumeAfterRow);
+        await using (rows.ConfigureAwait(false))
+        {
+            return await ForwardAsync(rows, origin, cancellationToken, resumeAfterRow).ConfigureAwait(false);
         }
     }
 
@@ -72,6 +87,11 @@ public sealed class FlowLogPipeline(IBatchExporter exporter, PipelineOptions opt
                 readOutcome = ObjectOutcome.Unreadable;
                 readError = $"truncated gzip: the object ends mid-stream after line {lastLine} ({source.BytesIn} bytes read)";
             }
+        }
+        catch (UnreadableObjectException ex)
+        {
+            readOutcome = ObjectOutcome.Unreadable;
+            readError = ex.Message;
         }
         catch (InvalidDataException ex)
         {

@@ -1,6 +1,7 @@
 using FlowLogForwarder.Configuration;
 using FlowLogForwarder.Delivery;
 using FlowLogForwarder.Mapping;
+using FlowLogForwarder.Parsing;
 
 namespace FlowLogForwarder.Pipeline;
 
@@ -30,6 +31,9 @@ public sealed record PipelineOptions
 
     /// <summary>Longest line accepted; longer lines are skipped and counted without being buffered.</summary>
     public int MaxLineBytes { get; init; } = ForwarderDefaults.MaxLineBytes.Default;
+
+    /// <summary>The layout of an object whose first line is not a header, and of CloudWatch Logs events (<c>FLOWLOG_FORMAT</c>).</summary>
+    public FlowLogHeader HeaderlessLayout { get; init; } = ForwarderDefaults.FormatLayout;
 
     /// <summary>How many skipped lines a summary describes one by one (all are counted).</summary>
     public int MaxReportedSkips { get; init; } = ForwarderDefaults.MaxReportedSkips;

@@ -8,8 +8,9 @@ using FlowLogForwarder.Reading;
 namespace FlowLogForwarder.Pipeline;
 
 /// <summary>
-/// The synchronous heart of the pipeline for one object: line in, batch out. The first non-blank line is the header;
-/// every later line is parsed, mapped, serialized and appended to the open batch.
+/// The synchronous heart of the pipeline for one object: line in, batch out. The first non-blank line is the header, or,
+/// when it is a record, the first record of an object in the configured format (<c>FLOWLOG_FORMAT</c>); every record
+/// is parsed, mapped, serialized and appended to the open batch.
 /// </summary>
 internal sealed class RecordProcessor : IDisposable
 {
@@ -19,12 +20,14 @@ internal sealed class RecordProcessor : IDisposable
     private readonly SigNozBatchWriter _batches;
     private readonly PipelineCursor _cursor;
     private readonly ForwardingTally _tally;
+    private readonly FlowLogHeader _headerlessLayout;
     private FlowRecordParser? _parser;
 
     public RecordProcessor(PipelineOptions options, FlowLogSource source, PipelineCursor cursor, ForwardingTally tally, BatchBufferPool pool,
         TimeProvider time)
     {
         _source = source;
+        _headerlessLayout = options.HeaderlessLayout;
         _cursor = cursor;
         _tally = tally;
         _mapper = options.Protocol == SigNozProtocol.Otlp
@@ -53,14 +56,13 @@ internal sealed class RecordProcessor : IDisposable
             _tally.Blank();
             return null;
         }
-        if (number <= _cursor.ResumeAfterLine && _parser is not null)
+        if (_parser is null && ReadLayout(line, number))
+        {
+            return null; // the header line (or the line that shows the object is not a flow log)
+        }
+        if (number <= _cursor.ResumeAfterLine)
         {
             _tally.AlreadyDelivered(); // a previous attempt delivered it; the header (line 1) is still read
-            return null;
-        }
-        if (_parser is null)
-        {
-            ReadHeader(line, number);
             return null;
         }
         if (!Utf8.IsValid(line))
@@ -75,6 +77,10 @@ internal sealed class RecordProcessor : IDisposable
             return null;
         }
 
+        if (!source.Id.IsEmpty)
+        {
+            record = record.WithId(source.Id);
+        }
         _scratch.Clear();
         fault = _mapper.Write(_scratch, record);
         if (fault == LineFault.None && _scratch.WrittenCount > _batches.MaxRecordBytes)
@@ -99,14 +105,36 @@ internal sealed class RecordProcessor : IDisposable
         _batches.Dispose();
     }
 
-    private void ReadHeader(ReadOnlySpan<byte> line, long number)
+    // The first line decides the layout by its content: a header names fields (every token a field name), a record's
+    // first token is a number (the version) or a value. An object without a header is read in FLOWLOG_FORMAT, which
+    // its first line must fit; then that line is a record like the rest. True when the line was consumed.
+    [System.Diagnostics.CodeAnalysis.MemberNotNullWhen(false, nameof(_parser))]
+    private bool ReadLayout(ReadOnlySpan<byte> line, long number)
     {
-        if (!FlowLogHeader.TryParse(line, out var header, out var error))
+        if (FlowLogHeader.TryParse(line, out var header, out var error))
         {
-            _cursor.MarkUnreadable($"line {number}: {error}");
-            return;
+            Begin(new FlowRecordParser(header));
+            return true;
         }
-        _parser = new FlowRecordParser(header);
-        _mapper.BeginObject(header, _source);
+        var headerless = new FlowRecordParser(_headerlessLayout);
+        var fault = headerless.Parse(line, out _);
+        if (fault != LineFault.None)
+        {
+            _cursor.MarkUnreadable($"line {number}: {error}; nor is it a record in the configured format ({_headerlessLayout.ColumnCount} fields, " +
+                $"FLOWLOG_FORMAT): {Describe(fault, headerless)}");
+            return true;
+        }
+        Begin(headerless);
+        return false;
+    }
+
+    private static string Describe(LineFault fault, FlowRecordParser parser) =>
+        fault == LineFault.BadNumber && parser.FaultColumn >= 0 ? $"'{parser.Header.Names[parser.FaultColumn]}' is not a number" : fault.ToString();
+
+    [System.Diagnostics.CodeAnalysis.MemberNotNull(nameof(_parser))]
+    private void Begin(FlowRecordParser parser)
+    {
+        _parser = parser;
+        _mapper.BeginObject(parser.Header, _source);
     }
 }

@@ -1,8 +1,11 @@
 namespace FlowLogForwarder.Reading;
 
 /// <summary>One line handed to the pipeline: its number in the object (1-based) and its bytes, without the line end.</summary>
-public readonly ref struct SourceLine(long number, ReadOnlySpan<byte> text, bool tooLong)
+public readonly ref struct SourceLine(long number, ReadOnlySpan<byte> text, bool tooLong, ReadOnlySpan<byte> id = default)
 {
+    /// <summary>The identifier the line's origin gave it (a CloudWatch Logs event's id), or empty; written as <c>log.record.uid</c>.</summary>
+    public ReadOnlySpan<byte> Id { get; } = id;
+
     /// <summary>The line's number within the object; for formats without lines, the record's position.</summary>
     public long Number { get; } = number;
 

@@ -88,7 +88,7 @@ public class BackfillSelectionTests
         var all = new ObjectSelection(TimeWindow.Any, none, none, none);
         Assert.Null(all.SkipReason(At(Default), policy));
         Assert.NotNull(all.SkipReason(At(Default, size: 0), policy)); // the function's own filter: an empty object
-        Assert.NotNull(all.SkipReason(At("AWSLogs/123456789012/vpcflowlogs/us-east-1/2026/11/22/x.log.parquet"), policy));
+        Assert.Null(all.SkipReason(At("AWSLogs/123456789012/vpcflowlogs/us-east-1/2026/11/22/x.log.parquet"), policy)); // Parquet is forwarded too
 
         var byAccount = new ObjectSelection(TimeWindow.Any, new HashSet<string> { "210987654321" }, none, none);
         Assert.Equal("another account", byAccount.SkipReason(At(Default), policy));

@@ -25,6 +25,7 @@ public partial class ForwarderDefaultsTests
         { "SIGNOZ_PROTOCOL", ForwarderDefaults.Protocol.ToString().ToLowerInvariant() },
         { "FLOWLOG_ATTRIBUTE_NAMING", ForwarderDefaults.Naming == AttributeNaming.OpenTelemetry ? "otel" : "aws" },
         { "FLOWLOG_BODY", ForwarderDefaults.Body.ToString().ToLowerInvariant() },
+        { "FLOWLOG_FORMAT", ForwarderDefaults.Format },
         { "FLOWLOG_SERVICE_NAME", ForwarderDefaults.ServiceName },
         { "FLOWLOG_BATCH_MAX_BYTES", Text(ForwarderDefaults.BatchMaxBytes.Default) },
         { "FLOWLOG_BATCH_MAX_RECORDS", Text(ForwarderDefaults.BatchMaxRecords.Default) },

@@ -204,6 +204,27 @@ public sealed class OtlpExporterTests : IAsyncLifetime
         Assert.Equal(0, _server.Requests);
     }
 
+    [Fact]
+    public async Task Event_ids_network_type_and_the_log_stream_arrive_as_typed_attributes()
+    {
+        // A CloudWatch Logs delivery: the event id, the derived network.type and the log group and stream, typed.
+        var client = new SigNozClient(_http, new SigNozClientOptions { Protocol = SigNozProtocol.Otlp, Endpoint = _server.Endpoint, IngestionKey = "k" }, TimeProvider.System);
+        var pipeline = new FlowLogPipeline(client, new PipelineOptions { Protocol = SigNozProtocol.Otlp }, TimeProvider.System);
+        FlowLogForwarder.Events.CloudWatchLogEvent[] events = [new("3762", 1, FlowLogGenerator.Line(0)), new("3763", 2, "2 123456789012 eni-1 2001:db8::1 2001:db8::2 443 80 6 1 40 1763805900 1763805960 ACCEPT OK")];
+        await using var source = new FlowLogForwarder.Reading.LogEventSource(events, 4096);
+
+        var summary = await pipeline.ForwardAsync(source, FlowLogSource.FromLogStream("123456789012", "/aws/vpc/flowlogs", "eni-1-all"), CancellationToken.None);
+
+        Assert.Equal(ObjectOutcome.Completed, summary.Outcome);
+        var records = _server.Records;
+        Assert.Equal(["3762", "3763"], records.Select(r => r.Record.Attributes.Single(a => a.Key == "log.record.uid").Value.StringValue));
+        Assert.Equal(["ipv4", "ipv6"], records.Select(r => r.Record.Attributes.Single(a => a.Key == "network.type").Value.StringValue));
+        var resource = records[0].Resource.Attributes.ToDictionary(a => a.Key, a => a.Value.StringValue, StringComparer.Ordinal);
+        Assert.Equal("/aws/vpc/flowlogs", resource["aws.log.group.names"]);
+        Assert.Equal("eni-1-all", resource["aws.log.stream.names"]);
+        Assert.False(resource.ContainsKey("aws.s3.key"));
+    }
+
     private async Task<ForwardingSummary> ForwardAsync(Stream input, string key, BodyCompression compression, int batchRecords,
         BodyMode body = BodyMode.Line, TimeProvider? clock = null)
     {

@@ -37,7 +37,7 @@ public class FlowFieldsTests
     public void Integer_kinds_are_those_of_AWS_Parquet_schema()
     {
         string[] int32 = ["version", "srcport", "dstport", "protocol", "tcp-flags", "traffic-path"];
-        string[] int64 = ["packets", "bytes", "start", "end"];
+        string[] int64 = ["packets", "bytes", "start", "end", "packets-lost-no-route", "packets-lost-blackhole", "packets-lost-mtu-exceeded", "packets-lost-ttl-expired"];
         Assert.All(FlowFields.All, f => Assert.Equal(
             int32.Contains(f.Name) ? FlowValueKind.Int32 : int64.Contains(f.Name) ? FlowValueKind.Int64 : FlowValueKind.Text, f.Kind));
     }

@@ -17,10 +17,12 @@ public class FlowRecordParserTests
         var parser = ParserFor(header);
 
         Assert.All(parser.Header.Fields, field => Assert.True(field.IsKnown, field.Name));
-        Assert.Equal(AllFieldsRecord.Fields.Select(f => f.Name), FlowFields.All.Select(f => f.Name));
+        // The field table: the VPC fields in AWS's order, then the transit gateway fields VPC flow logs lack.
+        var vpc = AllFieldsRecord.Fields.Select(f => f.Name).ToList();
+        Assert.Equal(vpc.Concat(TransitGatewayRecord.Fields.Select(f => f.Name).Except(vpc, StringComparer.Ordinal)), FlowFields.All.Select(f => f.Name));
         var bytes = Encoding.ASCII.GetBytes(line);
         Assert.Equal(LineFault.None, parser.Parse(bytes, out var record));
-        foreach (var field in FlowFields.All)
+        foreach (var field in parser.Header.Fields)
         {
             var expected = AllFieldsRecord.Fields.Single(f => f.Name == field.Name).Value;
             Assert.True(record.TryGet(field.Name, out var raw), field.Name);
@@ -31,6 +33,18 @@ public class FlowRecordParserTests
                 Assert.Equal(ulong.Parse(expected, System.Globalization.CultureInfo.InvariantCulture), number);
             }
         }
+    }
+
+    [Fact]
+    public void Every_field_of_a_transit_gateway_record_is_known_and_the_lost_packet_counters_are_numbers()
+    {
+        var parser = ParserFor(TransitGatewayRecord.Header);
+        Assert.All(parser.Header.Fields, field => Assert.True(field.IsKnown, field.Name));
+        Assert.Equal(LineFault.None, parser.Parse(Encoding.ASCII.GetBytes(TransitGatewayRecord.Line), out var record));
+        Assert.True(record.TryGetNumber("packets-lost-blackhole", out var lost));
+        Assert.Equal(3UL, lost);
+        Assert.Equal(LineFault.BadNumber, parser.Parse(Encoding.ASCII.GetBytes(TransitGatewayRecord.Line.Replace(" 3 1 0 ", " three 1 0 ", StringComparison.Ordinal)), out _));
+        Assert.Equal("packets-lost-blackhole", parser.Header.Names[parser.FaultColumn]);
     }
 
     [Fact]

@@ -3,18 +3,13 @@ using System.Text;
 using FlowLogForwarder.Parsing;
 using FlowLogForwarder.Pipeline;
 using FlowLogForwarder.TestSupport;
+using static FlowLogForwarder.Tests.TestHelpers;
 
 namespace FlowLogForwarder.Tests.Pipeline;
 
 public class FlowLogPipelineTests
 {
     private const string Header = FlowLogGenerator.DefaultHeader;
-
-    private static string Lines(int from, int count) =>
-        string.Concat(Enumerable.Range(from, count).Select(i => FlowLogGenerator.Line(i) + "\n"));
-
-    private static long[] Packets(List<System.Text.Json.JsonElement> records) =>
-        [.. records.Select(r => r.GetProperty("attributes").GetProperty("aws.vpc.flow.packets").GetInt64())];
 
     [Fact]
     public async Task CRLF_line_ends_and_a_missing_final_newline_are_tolerated()
@@ -92,11 +87,12 @@ public class FlowLogPipelineTests
     }
 
     [Fact]
-    public async Task An_object_whose_first_line_is_not_a_header_is_unreadable_and_sends_nothing()
+    public async Task An_object_whose_first_line_is_neither_a_header_nor_a_record_in_the_format_is_unreadable_and_sends_nothing()
     {
-        var (summary, records, _) = await TestHelpers.RunTextAsync(Lines(0, 3));
+        var (summary, records, _) = await TestHelpers.RunTextAsync("this is not a flow log\n" + Lines(0, 3));
         Assert.Equal(ObjectOutcome.Unreadable, summary.Outcome);
         Assert.Contains("line 1: not a flow log header", summary.Error, StringComparison.Ordinal);
+        Assert.EndsWith("nor is it a record in the configured format (14 fields, FLOWLOG_FORMAT): 'version' is not a number", summary.Error, StringComparison.Ordinal);
         Assert.Empty(records);
     }
 

@@ -18,13 +18,16 @@ public sealed class BackfillCommandLineTests(MotoFixture aws) : IClassFixture<Mo
     [Theory]
     [InlineData(new[] { "backfill" }, "LOCATION")]
     [InlineData(new[] { "backfill", "my-bucket/AWSLogs/" }, "s3://bucket/prefix")]
-    [InlineData(new[] { "backfill", "s3://Bad_Bucket/" }, "not a bucket name")]
+    [InlineData(new[] { "backfill", "s3://bad bucket/" }, "not a bucket name")]
     [InlineData(new[] { "backfill", "s3://b-1/", "--from", "yesterday" }, "--from takes YYYY-MM-DD")]
     [InlineData(new[] { "backfill", "s3://b-1/", "--to", "2026-13-01" }, "--to takes YYYY-MM-DD")]
     [InlineData(new[] { "backfill", "s3://b-1/", "--from", "2026-11-22", "--to", "2026-11-21" }, "--from is after --to")]
     [InlineData(new[] { "backfill", "s3://b-1/", "--wait" }, "--wait needs --via-queue")]
     [InlineData(new[] { "backfill", "s3://b-1/", "--concurrency", "0" }, "--concurrency")]
     [InlineData(new[] { "backfill", "s3://b-1/", "--form", "2026-11-21" }, "'--form'")]
+    [InlineData(new[] { "backfill", "s3://b-1/", "--via-queue", "https://sqs.us-east-1.amazonaws.com/1/q", "--concurrency", "4" }, "--concurrency does not apply")]
+    [InlineData(new[] { "backfill", "s3://b-1/", "--via-queue", "https://sqs.us-east-1.amazonaws.com/1/q", "--endpoint", "https://e.example/logs/json" },
+        "--endpoint does not apply")]
     public async Task A_bad_value_exits_2_naming_it(string[] args, string named)
     {
         var (exit, stdout, stderr) = await CliProcess.RunAsync(args);

@@ -39,9 +39,14 @@ internal sealed class BackfillRun(BackfillRequest request, ForwarderOptions opti
                 : await DryRun.PrintJsonAsync(dryRun, lister, objects, output, error, stopStarting).ConfigureAwait(false);
         }
         return request.ViaQueue is { } queueUrl
-            ? await FanOutAsync(lister, objects, queueUrl, stopStarting).ConfigureAwait(false)
+            ? await FanOutAsync(s3, lister, objects, queueUrl, stopStarting).ConfigureAwait(false)
             : await ForwardAsync(s3, lister, objects, stopStarting, abort).ConfigureAwait(false);
     }
+
+    /// <summary>Makes a forwarder per call, each with its own pipeline and so its own batch buffers (MaxInFlightBatches + 2):
+    /// workers sharing one pipeline would share that many buffers, and allocate a fresh batch array whenever they held more.</summary>
+    internal static Func<ObjectForwarder> Forwarders(IBatchExporter exporter, PipelineOptions pipeline, IAmazonS3 s3, ForwardingPolicy policy, JsonLog log) =>
+        () => new ObjectForwarder(new FlowLogPipeline(exporter, pipeline, TimeProvider.System), s3, policy, log, TimeProvider.System);
 
     /// <summary>Runs <paramref name="work"/>, then hands the listing's counts and warnings to <paramref name="stats"/>.</summary>
     private static async Task<bool> Listed(ObjectLister lister, RunStats stats, Func<Task<bool>> work)
@@ -75,19 +80,23 @@ internal sealed class BackfillRun(BackfillRequest request, ForwarderOptions opti
         using var http = SigNozClient.CreateHttpClient();
         Action<string> warn = request.Live ? stats.Warn : w => error.WriteLine($"flowlog-forward: warning: {w}");
         var exporter = new CountingExporter(ExporterFactory.Create(options, options.IngestionKey, http, TimeProvider.System, warn), stats);
-        var pipeline = new FlowLogPipeline(exporter, options.Pipeline, TimeProvider.System);
         // The function's own log lines: JSON lines on stdout, or (live) kept out of the display; failures are shown after it,
         // and the tap counts progress not recorded and keeps the warnings either way.
         var log = new JsonLog(new ForwarderLogTap(request.Live ? TextWriter.Null : output, stats, keepWarnings: request.Live), TimeProvider.System);
-        var runner = new BackfillRunner(new ObjectForwarder(pipeline, s3, _policy, log, TimeProvider.System), stats, request.Concurrency);
+        var runner = new BackfillRunner(Forwarders(exporter, options.Pipeline, s3, _policy, log), stats, request.Concurrency);
         var finished = request.Live
             ? await RunDisplay.RunAsync(console, stats, () => Listed(lister, stats, () => runner.RunAsync(objects, stopStarting, abort)), request.Verbose)
                 .ConfigureAwait(false)
             : await runner.RunAsync(objects, stopStarting, abort).ConfigureAwait(false);
         if (!request.Live)
         {
-            await output.WriteLineAsync(Totals(stats, lister)).ConfigureAwait(false);
+            await output.WriteLineAsync(Totals(stats, lister, runner.StoppedBecause)).ConfigureAwait(false);
             WarnJson(lister);
+        }
+        if (runner.StoppedBecause is { } reason)
+        {
+            await error.WriteLineAsync($"flowlog-forward: stopped: {reason}; {stats.ObjectsTotal - stats.ObjectsDone} listed object(s) not started. " +
+                "Fix the cause and run the same command again to resume").ConfigureAwait(false);
         }
         if (!finished)
         {
@@ -99,24 +108,31 @@ internal sealed class BackfillRun(BackfillRequest request, ForwarderOptions opti
             await error.WriteLineAsync($"flowlog-forward: {stats.ObjectsProgressNotRecorded} object(s) were sent but their progress tag was not written " +
                 "(the credentials lack s3:PutObjectTagging, or the object already has 10 tags): a re-run sends them again").ConfigureAwait(false);
         }
-        return finished && stats.ObjectsFailed == 0 && stats.RecordsNotDelivered == 0 && stats.ObjectsProgressNotRecorded == 0
+        return finished && runner.StoppedBecause is null && stats.ObjectsFailed == 0 && stats.RecordsNotDelivered == 0 && stats.ObjectsProgressNotRecorded == 0
             ? FlowLogCli.Success : FlowLogCli.Failure;
     }
 
-    private async Task<int> FanOutAsync(ObjectLister lister, IAsyncEnumerable<FlowLogForwarder.Events.ObjectReference> objects, string queueUrl, CancellationToken stop)
+    private async Task<int> FanOutAsync(IAmazonS3 s3, ObjectLister lister, IAsyncEnumerable<FlowLogForwarder.Events.ObjectReference> objects, string queueUrl, CancellationToken stop)
     {
         var stats = new RunStats(TimeProvider.System) { Title = $"Enqueue {request.Location} on {queueUrl}" };
         using var sqs = SqsClients.Create(options.Aws);
-        var fanOut = new QueueFanOut(sqs, queueUrl, stats, TimeProvider.System);
+        // With this destination's tag known (SIGNOZ_ENDPOINT or FLOWLOG_PROGRESS_TAG as the function has them), objects
+        // already delivered are not enqueued: a re-run after the drain costs no invocations for them.
+        var tags = _policy.ProgressTag is { } tagKey ? new S3ProgressTags(s3, tagKey, _policy.ExpectedBucketOwners) : null;
+        var fanOut = new QueueFanOut(sqs, queueUrl, stats, TimeProvider.System, tags);
         var finished = request.Live
             ? await RunDisplay.RunAsync(console, stats, () => Listed(lister, stats, () => fanOut.RunAsync(objects, stop)), request.Verbose).ConfigureAwait(false)
             : await fanOut.RunAsync(objects, stop).ConfigureAwait(false);
         if (!request.Live)
         {
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"{{\"objects\":{stats.ObjectsTotal},{ListingJson(lister)},\"messagesSent\":{fanOut.MessagesSent},\"messagesFailed\":{stats.ObjectsFailed},\"stopped\":{(!finished ? "true" : "false")}}}"))
+                $"{{\"objects\":{stats.ObjectsTotal},{ListingJson(lister)},\"alreadyDelivered\":{fanOut.AlreadyDelivered},\"messagesSent\":{fanOut.MessagesSent},\"messagesFailed\":{stats.ObjectsFailed},\"stopped\":{(!finished ? "true" : "false")}}}"))
                 .ConfigureAwait(false);
             WarnJson(lister);
+            foreach (var warning in stats.Warnings)
+            {
+                await error.WriteLineAsync($"flowlog-forward: warning: {warning}").ConfigureAwait(false);
+            }
         }
         if (!finished)
         {
@@ -157,9 +173,9 @@ internal sealed class BackfillRun(BackfillRequest request, ForwarderOptions opti
         return drained;
     }
 
-    private static string Totals(RunStats stats, ObjectLister lister) => string.Create(CultureInfo.InvariantCulture,
+    private static string Totals(RunStats stats, ObjectLister lister, string? stoppedBecause) => string.Create(CultureInfo.InvariantCulture,
         $"{{\"objects\":{stats.ObjectsTotal},{ListingJson(lister)},\"objectsSkipped\":{stats.ObjectsSkipped},\"objectsFailed\":{stats.ObjectsFailed}," +
-        $"\"objectsNotStarted\":{stats.ObjectsTotal - stats.ObjectsDone},\"objectsProgressNotRecorded\":{stats.ObjectsProgressNotRecorded},\"recordsForwarded\":{stats.RecordsForwarded},\"recordsSkipped\":{stats.RecordsSkipped}," +
+        $"\"objectsNotStarted\":{stats.ObjectsTotal - stats.ObjectsDone},\"stoppedBecause\":{(stoppedBecause is null ? "null" : $"\"{JsonEncodedText.Encode(stoppedBecause)}\"")},\"objectsProgressNotRecorded\":{stats.ObjectsProgressNotRecorded},\"recordsForwarded\":{stats.RecordsForwarded},\"recordsSkipped\":{stats.RecordsSkipped}," +
         $"\"recordsNotDelivered\":{stats.RecordsNotDelivered},\"bytesIn\":{stats.BytesIn},\"seconds\":{stats.Elapsed.TotalSeconds:F3}," +
         $"\"recordsPerSecond\":{stats.RecordsPerSecond:F0},\"peakRssBytes\":{ProcessMemory.PeakResidentBytes()?.ToString(CultureInfo.InvariantCulture) ?? "null"}}}");
 }

@@ -20,6 +20,9 @@ internal sealed class ObjectLister(IAmazonS3 s3, ForwardingPolicy policy)
     // More day folders than this and listing the whole prefix is as cheap.
     private const int MaxDayPrefixes = 3660;
 
+    /// <summary>Keys asked for per ListObjectsV2 page; null leaves S3's own 1,000. A seam, so tests can page through few keys.</summary>
+    internal int? MaxKeys { get; init; }
+
     private readonly ConcurrentDictionary<string, long> _excluded = new(StringComparer.Ordinal);
     private long _keysListed, _parquetRefused, _oversized;
     private string? _parquetReason;
@@ -59,6 +62,7 @@ internal sealed class ObjectLister(IAmazonS3 s3, ForwardingPolicy policy)
                     BucketName = location.Bucket,
                     Prefix = prefix,
                     ContinuationToken = token,
+                    MaxKeys = MaxKeys,
                     ExpectedBucketOwner = owner,
                 }, cancellationToken).ConfigureAwait(false);
                 foreach (var item in page.S3Objects ?? [])

@@ -15,7 +15,9 @@ internal sealed record S3Prefix(string Bucket, string Prefix)
         var rest = text["s3://".Length..];
         var slash = rest.IndexOf('/', StringComparison.Ordinal);
         var bucket = slash < 0 ? rest : rest[..slash];
-        if (bucket.Length is < 3 or > 63 || !bucket.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '.' or '-'))
+        // Legacy us-east-1 names (created before March 2018) may hold capitals and underscores and run to 255 characters;
+        // S3 itself rejects a name it does not hold, so only what cannot be a bucket name at all is refused here.
+        if (bucket.Length is < 3 or > 255 || !bucket.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_'))
         {
             error = $"'{bucket}' in '{text}' is not a bucket name";
             return null;

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using FlowLogForwarder.Cli.Backfill;
 using FlowLogForwarder.Cli.Display;
+using FlowLogForwarder.Configuration;
 using Spectre.Console;
 
 namespace FlowLogForwarder.Cli.Commands;
@@ -46,6 +47,16 @@ internal static class BackfillCommand
             if (result.GetResult(wait) is not null && result.GetResult(viaQueue) is null)
             {
                 result.AddError("--wait needs --via-queue QUEUE_URL");
+            }
+            // The function forwards a fan-out, at its own concurrency and to its own endpoint: either option would be ignored.
+            if (result.GetResult(viaQueue) is not null && result.GetResult(concurrency) is { Implicit: false })
+            {
+                result.AddError("--concurrency does not apply with --via-queue: the function's event source mapping sets how many objects are forwarded at once");
+            }
+            if (result.GetResult(viaQueue) is not null && sending.EndpointGiven(result))
+            {
+                result.AddError($"--endpoint does not apply with --via-queue: the function sends to its own endpoint (set {ForwarderOptions.Variables.Endpoint} " +
+                    $"or {ForwarderOptions.Variables.ProgressTag} to the function's to skip the objects it already delivered)");
             }
             // From the tokens: GetValue on an option whose value failed to parse would throw its error instead of reporting it.
             if (result.GetResult(from)?.Tokens is [.., var first] && TimeWindow.ParseBound(first.Value, end: false) is { } start

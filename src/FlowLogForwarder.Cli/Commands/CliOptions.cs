@@ -93,6 +93,9 @@ internal sealed class SendingOptions
 
     private readonly Option<string> _format = CliOptions.Format();
 
+    /// <summary>Whether <c>--endpoint</c> was given on the command line.</summary>
+    public bool EndpointGiven(CommandResult result) => result.GetResult(_endpoint) is { Implicit: false };
+
     /// <summary>Adds the options to <paramref name="command"/>.</summary>
     public void AddTo(Command command)
     {

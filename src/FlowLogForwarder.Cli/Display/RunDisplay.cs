@@ -11,7 +11,6 @@ namespace FlowLogForwarder.Cli.Display;
 internal static class RunDisplay
 {
     private const int BarWidth = 30;
-    private const int FailuresShown = 20;
     private static readonly TimeSpan Refresh = TimeSpan.FromMilliseconds(200);
 
     /// <summary>Runs <paramref name="work"/> under the live block, then writes the summary (with each failure's detail
@@ -86,7 +85,7 @@ internal static class RunDisplay
         table.AddRow("Time", Duration(stats.Elapsed));
         table.AddRow("Records/s", Count((long)stats.RecordsPerSecond));
         console.Write(table);
-        foreach (var (name, error, detail) in verbose ? stats.Failures : stats.Failures.Take(FailuresShown))
+        foreach (var (name, error, detail) in stats.Failures)
         {
             console.MarkupLine($"[red]✗[/] {Markup.Escape(name)}: {Markup.Escape(error)}");
             if (verbose && detail is not null)
@@ -94,9 +93,9 @@ internal static class RunDisplay
                 console.MarkupLine($"[grey]{Markup.Escape(detail)}[/]");
             }
         }
-        if (!verbose && stats.Failures.Count > FailuresShown)
+        if (stats.ObjectsFailed > stats.Failures.Count)
         {
-            console.MarkupLine($"[red]✗[/] and {Count(stats.Failures.Count - FailuresShown)} more (--verbose lists them all)");
+            console.MarkupLine($"[red]✗[/] and {Count(stats.ObjectsFailed - stats.Failures.Count)} more");
         }
         foreach (var warning in stats.Warnings)
         {

@@ -9,12 +9,17 @@ namespace FlowLogForwarder.Cli.Display;
 /// </summary>
 internal sealed class RunStats(TimeProvider time)
 {
+    /// <summary>Failures kept with their reason and detail: the first ones. A dead endpoint fails every object, and a
+    /// run over a bucket would otherwise hold a summary for each; the count goes on.</summary>
+    public const int FailuresKept = 20;
+
     private readonly long _started = time.GetTimestamp();
     private readonly ConcurrentQueue<(string Name, string Error, string? Detail)> _failures = new();
     private readonly ConcurrentQueue<string> _warnings = new();
     private long _objectsTotal, _objectsDone, _objectsSkipped, _objectsFailed, _objectsEnqueued, _progressNotRecorded;
     private long _recordsForwarded, _recordsSkipped, _recordsNotDelivered, _bytesIn, _bytesOut, _retries;
-    private int _totalKnown;
+    private int _totalKnown, _failuresSeen;
+    private string? _keyRefused;
 
     /// <summary>What the run is, for the display's title.</summary>
     public string Title { get; init; } = "";
@@ -70,7 +75,8 @@ internal sealed class RunStats(TimeProvider time)
     /// <summary>Forwarded records per second of the run so far.</summary>
     public double RecordsPerSecond => RecordsForwarded / Math.Max(Elapsed.TotalSeconds, 1e-3);
 
-    /// <summary>The failed objects and why (with the summary as detail, when there is one), in the order they ended.</summary>
+    /// <summary>The first <see cref="FailuresKept"/> failed objects and why (with the summary as detail, when there is
+    /// one), in the order they ended; <see cref="ObjectsFailed"/> counts them all.</summary>
     public IReadOnlyCollection<(string Name, string Error, string? Detail)> Failures => _failures;
 
     /// <summary>Warnings raised during the run (shown after the live display, which they would tear).</summary>
@@ -127,7 +133,10 @@ internal sealed class RunStats(TimeProvider time)
     /// <summary>Counts an object (or event) that failed, why, and the detail <c>--verbose</c> shows.</summary>
     public void Failed(string name, string error, string? detail = null)
     {
-        _failures.Enqueue((name, error, detail));
+        if (Interlocked.Increment(ref _failuresSeen) <= FailuresKept)
+        {
+            _failures.Enqueue((name, error, detail));
+        }
         Interlocked.Increment(ref _objectsFailed);
         Interlocked.Increment(ref _objectsDone);
     }
@@ -145,6 +154,12 @@ internal sealed class RunStats(TimeProvider time)
         KeysListed = keys;
         KeysExcluded = excluded;
     }
+
+    /// <summary>Why the endpoint refused the ingestion key (401/403), once it has; null until then.</summary>
+    public string? KeyRefused => Volatile.Read(ref _keyRefused);
+
+    /// <summary>Notes that the endpoint refused the ingestion key: every other object would be refused too.</summary>
+    public void RefusedKey(string why) => Interlocked.CompareExchange(ref _keyRefused, why, null);
 
     /// <summary>Keeps a warning for the end of the run.</summary>
     public void Warn(string warning) => _warnings.Enqueue(warning);

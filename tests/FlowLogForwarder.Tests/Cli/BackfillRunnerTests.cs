@@ -4,7 +4,9 @@ using Amazon.Runtime;
 using Amazon.S3;
 using Amazon.S3.Model;
 using FlowLogForwarder.Cli.Backfill;
+using FlowLogForwarder.Batching;
 using FlowLogForwarder.Cli.Display;
+using FlowLogForwarder.Delivery;
 using FlowLogForwarder.Events;
 using FlowLogForwarder.Handling;
 using FlowLogForwarder.Logging;
@@ -33,14 +35,14 @@ public class BackfillRunnerTests
         }
     }
 
-    /// <summary>An S3 that serves every object as three records and has no tags on any.</summary>
-    private static Mock<IAmazonS3> S3()
+    /// <summary>An S3 that serves every object as three records (or as <paramref name="text"/>) and has no tags on any.</summary>
+    internal static Mock<IAmazonS3> S3(string? text = null)
     {
         var s3 = new Mock<IAmazonS3>(MockBehavior.Strict);
         s3.Setup(s => s.GetObjectAsync(It.IsAny<GetObjectRequest>(), It.IsAny<CancellationToken>()))
             .ReturnsAsync((GetObjectRequest r, CancellationToken _) => new GetObjectResponse
             {
-                ResponseStream = TestHelpers.Gzip($"{FlowLogGenerator.DefaultHeader}\n{FlowLogGenerator.Line(1)}\n{FlowLogGenerator.Line(2)}\n{FlowLogGenerator.Line(3)}\n"),
+                ResponseStream = TestHelpers.Gzip(text ?? $"{FlowLogGenerator.DefaultHeader}\n{FlowLogGenerator.Line(1)}\n{FlowLogGenerator.Line(2)}\n{FlowLogGenerator.Line(3)}\n"),
                 ETag = r.EtagToMatch,
             });
         s3.Setup(s => s.GetObjectTaggingAsync(It.IsAny<GetObjectTaggingRequest>(), It.IsAny<CancellationToken>()))
@@ -58,7 +60,7 @@ public class BackfillRunnerTests
         var policy = new ForwardingPolicy { ProgressTag = TagKey };
         var jsonLog = new JsonLog(new ForwarderLogTap(log, stats, keepWarnings: live), TimeProvider.System);
         var forwarder = new ObjectForwarder(new FlowLogPipeline(sink, new PipelineOptions(), TimeProvider.System), s3, policy, jsonLog, TimeProvider.System);
-        return (new BackfillRunner(forwarder, stats, concurrency), stats, sink, log);
+        return (new BackfillRunner(() => forwarder, stats, concurrency), stats, sink, log);
     }
 
     [Fact]
@@ -180,10 +182,153 @@ public class BackfillRunnerFailureTests
             }
         }
 
-        Assert.True(await new BackfillRunner(forwarder, stats, 2).RunAsync(Five(), CancellationToken.None, CancellationToken.None));
+        Assert.True(await new BackfillRunner(() => forwarder, stats, 2).RunAsync(Five(), CancellationToken.None, CancellationToken.None));
 
         Assert.Equal(5, stats.ObjectsFailed);
         Assert.Equal(5, stats.ObjectsDone);
         Assert.All(stats.Failures, f => Assert.Contains("IAM security credentials", f.Error, StringComparison.Ordinal));
+    }
+}
+
+/// <summary>A run stops starting objects once whatever fails them would fail the rest.</summary>
+public class BackfillRunnerStopTests
+{
+    private static async IAsyncEnumerable<ObjectReference> Listing(int count)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            await Task.Yield();
+            yield return new ObjectReference("b", $"AWSLogs/1/vpcflowlogs/us-east-1/2026/11/22/{i:D5}.log.gz", 100, "e", null, null);
+        }
+    }
+
+    /// <summary>An S3 that serves each object as three records (or as <paramref name="text"/>), with tags that can be written.</summary>
+    private static IAmazonS3 S3(string? text = null)
+    {
+        var s3 = BackfillRunnerTests.S3(text);
+        s3.Setup(s => s.PutObjectTaggingAsync(It.IsAny<PutObjectTaggingRequest>(), It.IsAny<CancellationToken>())).ReturnsAsync(new PutObjectTaggingResponse());
+        return s3.Object;
+    }
+
+    /// <summary>An endpoint answering every request as <paramref name="answer"/> says, counting them.</summary>
+    private sealed class ScriptedSink(Func<int, DeliveryResult> answer) : IBatchSink
+    {
+        private int _requests;
+
+        public int Requests => Volatile.Read(ref _requests);
+
+        public ValueTask<DeliveryResult> SendAsync(SigNozBatch batch, CancellationToken cancellationToken) =>
+            ValueTask.FromResult(answer(Interlocked.Increment(ref _requests)));
+    }
+
+    private static (BackfillRunner Runner, RunStats Stats) Runner(IBatchSink sink, int concurrency, IAmazonS3? s3 = null)
+    {
+        var stats = new RunStats(TimeProvider.System);
+        var forwarders = BackfillRun.Forwarders(new CountingExporter(new BatchDeliverer(sink), stats), new PipelineOptions(), s3 ?? S3(),
+            new ForwardingPolicy { ProgressTag = "flowlog-forwarder-progress-aaaaaaaa" }, new JsonLog(TextWriter.Null, TimeProvider.System));
+        return (new BackfillRunner(forwarders, stats, concurrency), stats);
+    }
+
+    [Fact]
+    public async Task A_refused_ingestion_key_stops_new_objects_from_starting()
+    {
+        var sink = new ScriptedSink(_ => new DeliveryResult(DeliveryStatus.Unauthorized, 1, 401, "invalid ingestion key"));
+        var (runner, stats) = Runner(sink, concurrency: 4);
+
+        Assert.True(await runner.RunAsync(Listing(500), CancellationToken.None, CancellationToken.None));
+
+        Assert.StartsWith("the endpoint refused the ingestion key (HTTP 401)", runner.StoppedBecause, StringComparison.Ordinal);
+        Assert.InRange(sink.Requests, 1, 4); // at most the objects already in flight asked
+        Assert.InRange(stats.ObjectsFailed, 1, 4);
+        Assert.InRange(stats.ObjectsDone, 1, 4); // the rest listed (or not, the listing stops with the workers) but not started
+    }
+
+    [Fact]
+    public async Task Ten_objects_failing_in_a_row_stop_the_run_and_a_delivery_in_between_resets_the_count()
+    {
+        // The endpoint is down except for every 8th request: never ten failures in a row, so every object is tried...
+        var flaky = new ScriptedSink(n => n % 8 == 0 ? new DeliveryResult(DeliveryStatus.Delivered, 1, 200, null)
+            : new DeliveryResult(DeliveryStatus.RetriesExhausted, 1, 503, "service unavailable"));
+        var (flakyRunner, flakyStats) = Runner(flaky, concurrency: 1);
+        Assert.True(await flakyRunner.RunAsync(Listing(40), CancellationToken.None, CancellationToken.None));
+        Assert.Null(flakyRunner.StoppedBecause);
+        Assert.Equal(40, flakyStats.ObjectsDone);
+
+        // ...and down for good: the run stops after ten.
+        var dead = new ScriptedSink(_ => new DeliveryResult(DeliveryStatus.RetriesExhausted, 1, 503, "service unavailable"));
+        var (runner, stats) = Runner(dead, concurrency: 1);
+        Assert.True(await runner.RunAsync(Listing(500), CancellationToken.None, CancellationToken.None));
+        Assert.Equal($"{BackfillRunner.MaxConsecutiveFailures} objects failed in a row", runner.StoppedBecause);
+        Assert.Equal(BackfillRunner.MaxConsecutiveFailures, stats.ObjectsFailed);
+        Assert.Equal(BackfillRunner.MaxConsecutiveFailures, dead.Requests);
+        Assert.Equal(BackfillRunner.MaxConsecutiveFailures, stats.ObjectsDone);
+    }
+
+    [Fact]
+    public async Task Unreadable_objects_in_a_row_do_not_stop_the_run()
+    {
+        var (runner, stats) = Runner(new CollectingSink(), concurrency: 2, S3("this is not a flow log\n"));
+
+        Assert.True(await runner.RunAsync(Listing(30), CancellationToken.None, CancellationToken.None));
+
+        Assert.Null(runner.StoppedBecause);
+        Assert.Equal(30, stats.ObjectsFailed); // each its own trouble
+    }
+}
+
+/// <summary>Measured alone: it counts the process's allocations.</summary>
+[CollectionDefinition(nameof(AllocationMeasurement), DisableParallelization = true)]
+public sealed class AllocationMeasurement;
+
+/// <summary>Each worker reuses its own batch buffers.</summary>
+[Collection(nameof(AllocationMeasurement))]
+public class BackfillRunnerBufferTests
+{
+    private const int BatchBytes = 1024 * 1024;
+
+    /// <summary>An endpoint that takes a little while, so each object has batches in flight.</summary>
+    private sealed class SlowSink : IBatchSink
+    {
+        public async ValueTask<DeliveryResult> SendAsync(SigNozBatch batch, CancellationToken cancellationToken)
+        {
+            await Task.Delay(2, cancellationToken);
+            return new DeliveryResult(DeliveryStatus.Delivered, 1, 200, null);
+        }
+    }
+
+    [Fact]
+    public async Task Workers_reuse_their_own_batch_buffers_instead_of_allocating_one_per_batch()
+    {
+        // 48 objects of 100 records, ten records a batch: 480 batches of 1 MiB arrays, four objects at a time, each with up
+        // to four batches in flight. Each worker's pipeline keeps 4 + 2 arrays; one pipeline for all would keep 6 for 20 in use.
+        var body = TestHelpers.Gzip(FlowLogGenerator.DefaultHeader + "\n" + string.Concat(Enumerable.Range(1, 100).Select(i => FlowLogGenerator.Line(i) + "\n")))
+            .ToArray();
+        var s3 = new Mock<IAmazonS3>();
+        s3.Setup(s => s.GetObjectAsync(It.IsAny<GetObjectRequest>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync((GetObjectRequest r, CancellationToken _) => new GetObjectResponse { ResponseStream = new MemoryStream(body), ETag = r.EtagToMatch });
+        var options = new PipelineOptions { MaxBatchBytes = BatchBytes, MaxBatchRecords = 10, MaxInFlightBatches = 4 };
+        var stats = new RunStats(TimeProvider.System);
+        const int concurrency = 4;
+        var forwarders = BackfillRun.Forwarders(new CountingExporter(new BatchDeliverer(new SlowSink()), stats), options, s3.Object, new ForwardingPolicy(),
+            new JsonLog(TextWriter.Null, TimeProvider.System));
+
+        static async IAsyncEnumerable<ObjectReference> Listing()
+        {
+            for (var i = 0; i < 48; i++)
+            {
+                await Task.Yield();
+                yield return new ObjectReference("b", $"AWSLogs/1/vpcflowlogs/us-east-1/2026/11/22/{i:D3}.log.gz", 100, "e", null, null);
+            }
+        }
+
+        var before = GC.GetTotalAllocatedBytes(precise: true);
+        Assert.True(await new BackfillRunner(forwarders, stats, concurrency).RunAsync(Listing(), CancellationToken.None, CancellationToken.None));
+        var allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
+
+        Assert.Equal(4_800, stats.RecordsForwarded);
+        Assert.Equal(0, stats.ObjectsFailed);
+        // At most each worker's six arrays, and 16 MiB for everything else (records, JSON, gzip, tasks).
+        long budget = concurrency * (options.MaxInFlightBatches + 2) * (long)BatchBytes + 16L * 1024 * 1024;
+        Assert.True(allocated < budget, $"{allocated:N0} bytes allocated; budget {budget:N0}");
     }
 }

@@ -127,6 +127,7 @@ public class BackfillSelectionTests
     [InlineData("s3://my-bucket/AWSLogs/", "my-bucket", "AWSLogs/")]
     [InlineData("s3://my-bucket", "my-bucket", "")]
     [InlineData("S3://my.bucket/a/b", "my.bucket", "a/b")]
+    [InlineData("s3://My_Legacy_Bucket/AWSLogs/", "My_Legacy_Bucket", "AWSLogs/")] // a us-east-1 name from before 2018's rules
     public void An_s3_location_parses(string text, string bucket, string prefix)
     {
         Assert.Equal(new S3Prefix(bucket, prefix), S3Prefix.TryParse(text, out var error));
@@ -136,7 +137,8 @@ public class BackfillSelectionTests
     [Theory]
     [InlineData("my-bucket/AWSLogs/")]
     [InlineData("s3://")]
-    [InlineData("s3://My_Bucket/x")]
+    [InlineData("s3://my bucket/x")]
+    [InlineData("s3://ab/x")]
     [InlineData("https://my-bucket.s3.amazonaws.com/x")]
     public void A_bad_location_says_why(string text)
     {

@@ -81,4 +81,35 @@ public class ObjectListerTests
         var parquetRefused = ObjectFilter.SkipReason(new("b", "AWSLogs/123456789012/vpcflowlogs/x.log.parquet", 100, "e", null, null), new ForwardingPolicy());
         Assert.Equal(parquetRefused is not null, warnings.Any(w => w.StartsWith("1 Parquet object(s) not forwarded", StringComparison.Ordinal)));
     }
+
+    [Fact]
+    public async Task Paging_seven_keys_at_a_time_hands_on_every_key_once_in_order()
+    {
+        // 23 flow logs on 22 November, 9 on the 23rd, and 3 keys that are not flow logs: 35 keys,, 5 pages of 7 over the whole
+        // prefix; listed by day folder (a region's folder and a closed window), each folder pages on its own.
+        var objects = Enumerable.Range(0, 23).Select(i => (Flow(i), 100L))
+            .Concat(Enumerable.Range(0, 9).Select(i => ($"{Day.Replace("/22/", "/23/", StringComparison.Ordinal)}123456789012_vpcflowlogs_us-east-1_fl-1_20261123T10{i:D2}Z_{i:x8}.log.gz", 100L)))
+            .Concat(Enumerable.Range(0, 3).Select(i => ($"AWSLogs/123456789012/notes/{i}.txt", 100L))).ToList();
+        var expected = objects.Where(o => o.Item1.EndsWith(".log.gz", StringComparison.Ordinal)).Select(o => o.Item1).Order(StringComparer.Ordinal).ToList();
+
+        var pages = new List<int?>();
+        var lister = new ObjectLister(Bucket(objects, pages).Object, new ForwardingPolicy()) { MaxKeys = 7 };
+        var keys = await ListAsync(lister, "AWSLogs/", new ObjectSelection(new TimeWindow(null, null), None, None, None));
+
+        Assert.Equal(expected, keys);
+        Assert.Equal(35, lister.KeysListed);
+        Assert.Equal(3, lister.Excluded.Values.Sum());
+        Assert.Equal(5, pages.Count);
+        Assert.All(pages, p => Assert.Equal(7, p));
+
+        var dayPages = new List<int?>();
+        var byDay = new ObjectLister(Bucket(objects, dayPages).Object, new ForwardingPolicy()) { MaxKeys = 7 };
+        var window = new TimeWindow(new DateTimeOffset(2026, 11, 22, 0, 0, 0, TimeSpan.Zero), new DateTimeOffset(2026, 11, 23, 23, 59, 59, TimeSpan.Zero));
+        var dayKeys = await ListAsync(byDay, "AWSLogs/123456789012/vpcflowlogs/us-east-1/", new ObjectSelection(window, None, None, None));
+
+        Assert.Equal(expected, dayKeys);
+        Assert.Equal(32, byDay.KeysListed); // the notes are outside the region's folder
+        // The 21st and 24th are empty (one page each); the 22nd holds 23 keys (4 pages), the 23rd 9 (2 pages).
+        Assert.Equal(1 + 4 + 2 + 1, dayPages.Count);
+    }
 }

@@ -79,23 +79,28 @@ public class RunDisplayTests
     }
 
     [Fact]
-    public void Verbose_adds_each_failures_summary_and_lists_them_all()
+    public void Only_the_first_twenty_failures_are_kept_and_verbose_adds_their_summaries()
     {
         var stats = new RunStats(new FakeTimeProvider()) { Title = "t" };
-        for (var i = 0; i < 25; i++)
+        for (var i = 0; i < 2_500; i++)
         {
             stats.ObjectRead(Summary($"o{i}.log.gz", ObjectOutcome.Unreadable, error: "not a flow log"), failed: true);
         }
 
+        Assert.Equal(2_500, stats.ObjectsFailed); // every failure counted...
+        Assert.Equal(RunStats.FailuresKept, stats.Failures.Count); // ...the first twenty kept, with their summaries
+        Assert.Equal("o19.log.gz", stats.Failures.Last().Name);
+
         var brief = Console();
         RunDisplay.WriteSummary(brief, stats);
         Assert.Equal(20, brief.Lines.Count(l => l.StartsWith('✗') && l.EndsWith("not a flow log", StringComparison.Ordinal)));
-        Assert.Contains("✗ and 5 more (--verbose lists them all)", brief.Lines);
+        Assert.Contains("✗ and 2,480 more", brief.Lines);
+        Assert.DoesNotContain(brief.Lines, l => l.Contains("\"objectKey\"", StringComparison.Ordinal));
 
         var verbose = Console();
         RunDisplay.WriteSummary(verbose, stats, verbose: true);
-        Assert.Equal(25, verbose.Lines.Count(l => l.StartsWith('✗')));
-        Assert.Contains(verbose.Lines, l => l.Contains("\"objectKey\":\"o24.log.gz\"", StringComparison.Ordinal));
+        Assert.Equal(21, verbose.Lines.Count(l => l.StartsWith('✗')));
+        Assert.Contains(verbose.Lines, l => l.Contains("\"objectKey\":\"o19.log.gz\"", StringComparison.Ordinal));
     }
 
     [Fact]

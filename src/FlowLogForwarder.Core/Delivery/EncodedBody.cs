@@ -10,11 +10,14 @@ namespace FlowLogForwarder.Delivery;
 /// </summary>
 public sealed class EncodedBody : IDisposable
 {
-    /// <summary>The gzip level: zlib-ng's fastest, measured as the best bytes-per-CPU for flow log JSON (see the README).</summary>
-    public const CompressionLevel GzipLevel = CompressionLevel.Fastest;
+    /// <summary>The gzip level (zlib-ng's 1 to 9), chosen by <c>CompressionBenchmarks</c> (README, "Performance"): level 1
+    /// sends 52% more bytes; each byte out of AWS costs far more than the 2 µs of CPU a record's compression costs.</summary>
+    public const int GzipLevel = 5;
 
-    /// <summary>The zstd level, likewise chosen by measurement.</summary>
+    /// <summary>The zstd level, likewise chosen by measurement: level 1 is the smallest and fastest of levels 1 to 3.</summary>
     public const int ZstdLevel = 1;
+
+    private static readonly ZLibCompressionOptions GzipOptions = new() { CompressionLevel = GzipLevel };
 
     private readonly ReadOnlyMemory<byte> _head;
     private readonly ReadOnlyMemory<byte> _plain;
@@ -49,7 +52,7 @@ public sealed class EncodedBody : IDisposable
         {
             Stream compressor = compression switch
             {
-                BodyCompression.Gzip => new GZipStream(chunks, GzipLevel, leaveOpen: true),
+                BodyCompression.Gzip => new GZipStream(chunks, GzipOptions, leaveOpen: true),
                 BodyCompression.Zstd => new ZstdSharp.CompressionStream(chunks, ZstdLevel, leaveOpen: true),
                 _ => throw new ArgumentOutOfRangeException(nameof(compression), compression, "Auto is resolved by the client."),
             };

@@ -65,12 +65,13 @@ internal static class LocalFile
                 return ForwardingSummary.Unopened(path, $"a JSON file of {file.Length} bytes; a CloudWatch Logs delivery is read whole, up to {MaxDeliveryBytes}");
             }
             var json = new byte[file.Length];
-            await file.ReadExactlyAsync(json, cancellationToken);
             try
             {
+                // A file that shrinks or fails between the size check and the read is that file's summary, not the run's end.
+                await file.ReadExactlyAsync(json, cancellationToken);
                 delivery = CloudWatchLogsData.FromSaved(json);
             }
-            catch (InvalidEventException ex)
+            catch (Exception ex) when (ex is InvalidEventException or IOException)
             {
                 return ForwardingSummary.Unopened(path, ex.Message);
             }

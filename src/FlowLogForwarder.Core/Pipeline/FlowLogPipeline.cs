@@ -65,7 +65,7 @@ public sealed class FlowLogPipeline(IBatchExporter exporter, PipelineOptions opt
         var cursor = new PipelineCursor(resumeAfterLine);
         var tally = new ForwardingTally(options.MaxReportedSkips);
         var dispatcher = new BatchDispatcher(exporter, options.MaxInFlightBatches, cursor, tally);
-        using var processor = new RecordProcessor(options, origin, cursor, tally, _buffers, time);
+        using var processor = new RecordProcessor(options, origin, cursor, tally, _buffers, time, source.LinesAreRecords);
         var lastLine = 0L;
         string? readError = null;
         var readOutcome = ObjectOutcome.Completed;

@@ -23,8 +23,14 @@ internal sealed class RecordProcessor : IDisposable
     private readonly FlowLogHeader _headerlessLayout;
     private FlowRecordParser? _parser;
 
+    // Set when the first line was not a header, so the object was taken to be records in FLOWLOG_FORMAT: why, for the
+    // case where not one line turns out to be such a record (then the object is not a flow log in that format at all).
+    private string? _layoutAssumed;
+    private bool _parsedAny;
+    private long _recordFaults;
+
     public RecordProcessor(PipelineOptions options, FlowLogSource source, PipelineCursor cursor, ForwardingTally tally, BatchBufferPool pool,
-        TimeProvider time)
+        TimeProvider time, bool linesAreRecords = false)
     {
         _source = source;
         _headerlessLayout = options.HeaderlessLayout;
@@ -34,6 +40,11 @@ internal sealed class RecordProcessor : IDisposable
             ? new OtlpLogRecordWriter(options.Naming, options.ServiceName, time, options.Body)
             : new FlowRecordJsonWriter(options.Naming, options.ServiceName, options.Body);
         _batches = new SigNozBatchWriter(options.MaxBatchBytes, options.MaxBatchRecords, pool, _mapper.Framing);
+        if (linesAreRecords)
+        {
+            Begin(new FlowRecordParser(_headerlessLayout));
+            _layoutAssumed = $"no line is a record in the configured format ({_headerlessLayout.ColumnCount} fields, FLOWLOG_FORMAT)";
+        }
     }
 
     /// <summary>Processes one line from the source; returns a batch when one closed.</summary>
@@ -73,9 +84,11 @@ internal sealed class RecordProcessor : IDisposable
         var fault = _parser.Parse(line, out var record);
         if (fault != LineFault.None)
         {
+            _recordFaults++;
             _tally.Skip(number, fault, _parser.FaultColumn >= 0 ? _parser.Header.Names[_parser.FaultColumn] : null);
             return null;
         }
+        _parsedAny = true;
 
         if (!source.Id.IsEmpty)
         {
@@ -96,8 +109,16 @@ internal sealed class RecordProcessor : IDisposable
         return _batches.Add(_scratch.WrittenSpan, number, _mapper.Resource);
     }
 
-    /// <summary>Closes the open batch, if any.</summary>
-    public SigNozBatch? Flush() => _batches.Flush();
+    /// <summary>Closes the open batch, if any. An object read in FLOWLOG_FORMAT of which not one line was a record in
+    /// it (and none was delivered before) is not a flow log in that format: it is marked unreadable, saying why.</summary>
+    public SigNozBatch? Flush()
+    {
+        if (_layoutAssumed is { } why && !_parsedAny && _recordFaults > 0 && _cursor.ResumeAfterLine == 0)
+        {
+            _cursor.MarkUnreadable(why);
+        }
+        return _batches.Flush();
+    }
 
     public void Dispose()
     {
@@ -106,8 +127,9 @@ internal sealed class RecordProcessor : IDisposable
     }
 
     // The first line decides the layout by its content: a header names fields (every token a field name), a record's
-    // first token is a number (the version) or a value. An object without a header is read in FLOWLOG_FORMAT, which
-    // its first line must fit; then that line is a record like the rest. True when the line was consumed.
+    // first token is a number (the version) or a value. An object without a header is read in FLOWLOG_FORMAT: its first
+    // line is then a record like the rest, a counted skip if it does not fit (one bad line never costs the rest). True
+    // when the line was consumed (it was the header).
     [System.Diagnostics.CodeAnalysis.MemberNotNullWhen(false, nameof(_parser))]
     private bool ReadLayout(ReadOnlySpan<byte> line, long number)
     {
@@ -118,12 +140,9 @@ internal sealed class RecordProcessor : IDisposable
         }
         var headerless = new FlowRecordParser(_headerlessLayout);
         var fault = headerless.Parse(line, out _);
-        if (fault != LineFault.None)
-        {
-            _cursor.MarkUnreadable($"line {number}: {error}; nor is it a record in the configured format ({_headerlessLayout.ColumnCount} fields, " +
-                $"FLOWLOG_FORMAT): {Describe(fault, headerless)}");
-            return true;
-        }
+        _layoutAssumed = fault == LineFault.None ? null
+            : $"line {number}: {error}; nor is it a record in the configured format ({_headerlessLayout.ColumnCount} fields, " +
+                $"FLOWLOG_FORMAT): {Describe(fault, headerless)}; no line of the object is";
         Begin(headerless);
         return false;
     }

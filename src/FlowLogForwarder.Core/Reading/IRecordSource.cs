@@ -51,4 +51,8 @@ public interface IRecordSource : IAsyncDisposable
 
     /// <summary>Bytes of text handed out.</summary>
     long BytesText { get; }
+
+    /// <summary>True when every line is a record in <c>FLOWLOG_FORMAT</c> and none may be taken for a header (CloudWatch
+    /// Logs messages); false when the first line may be the object's header.</summary>
+    bool LinesAreRecords => false;
 }

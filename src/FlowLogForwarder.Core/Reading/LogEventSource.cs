@@ -38,6 +38,9 @@ public sealed class LogEventSource : IRecordSource
     public long BytesText { get; private set; }
 
     /// <inheritdoc />
+    public bool LinesAreRecords => true; // a message is a record; one that reads like a header is a bad record, counted
+
+    /// <inheritdoc />
     public ValueTask<bool> ReadAsync(CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();

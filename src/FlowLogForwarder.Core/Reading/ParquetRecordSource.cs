@@ -24,6 +24,9 @@ public sealed class ParquetRecordSource : IRecordSource
     /// fewer; a corrupt or hostile footer may claim billions of all-null rows) is refused rather than allocated.</summary>
     public const int MaxRowGroupRows = 4 * 1024 * 1024;
 
+    /// <summary>The largest footer read: AWS's footers are kilobytes; a footer claiming more is corrupt or hostile.</summary>
+    public const int MaxFooterBytes = 16 * 1024 * 1024;
+
     private static readonly byte[] Magic = "PAR1"u8.ToArray();
     private static readonly ParquetOptions ReaderOptions = new() { TreatByteArrayAsString = true };
 
@@ -170,7 +173,7 @@ public sealed class ParquetRecordSource : IRecordSource
             throw new UnreadableObjectException("not a complete Parquet object: it does not end with the PAR1 magic (truncated, or not Parquet)");
         }
         var footerLength = BinaryPrimitives.ReadInt32LittleEndian(tail.AsSpan(tail.Length - 8));
-        if (footerLength <= 0 || footerLength > length - 12)
+        if (footerLength <= 0 || footerLength > length - 12 || footerLength > MaxFooterBytes)
         {
             throw new UnreadableObjectException($"corrupt Parquet footer: its length reads {footerLength} bytes in a {length}-byte object");
         }
@@ -290,10 +293,16 @@ public sealed class ParquetRecordSource : IRecordSource
         {
             var meta = chunk.MetaData ?? throw new UnreadableObjectException($"corrupt Parquet footer: row group {index + 1} has a column without metadata");
             var first = meta.DictionaryPageOffset is > 0 and var dictionary ? Math.Min(dictionary, meta.DataPageOffset) : meta.DataPageOffset;
+            if (first < 4 || first > _object.Length || meta.TotalCompressedSize <= 0 || meta.TotalCompressedSize > _object.Length)
+            {
+                // Checked one by one so that no sum below can overflow or run backwards.
+                throw new UnreadableObjectException($"corrupt Parquet footer: row group {index + 1} has a column chunk at byte {first} of " +
+                    $"{meta.TotalCompressedSize} bytes in a {_object.Length}-byte object");
+            }
             start = Math.Min(start, first);
             end = Math.Max(end, first + meta.TotalCompressedSize);
         }
-        if (group.Columns.Count == 0 || start < 4 || end > _object.Length - 8 || end - start > Array.MaxLength)
+        if (group.Columns.Count == 0 || start < 4 || end <= start || end > _object.Length - 8 || end - start > Array.MaxLength)
         {
             throw new UnreadableObjectException($"corrupt Parquet footer: row group {index + 1} lies at bytes {start}-{end} of a {_object.Length}-byte object");
         }

@@ -257,7 +257,7 @@ public sealed class EventForwarderTests : IAsyncLifetime
     {
         var error = await Assert.ThrowsAsync<ForwardingFailedException>(() => InvokeAsync(CloudWatchLogsEvents.DataPayload(["START RequestId: 1 Version: $LATEST"])));
 
-        Assert.Contains("not a flow log header", error.Message, StringComparison.Ordinal);
+        Assert.Contains("no line is a record in the configured format (14 fields, FLOWLOG_FORMAT)", error.Message, StringComparison.Ordinal);
         Assert.Equal(0, _server.Requests);
     }
 }

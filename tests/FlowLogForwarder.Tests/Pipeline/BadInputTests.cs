@@ -51,12 +51,13 @@ public class BadInputTests
     }
 
     [Fact]
-    public async Task Invalid_UTF8_in_the_header_makes_the_object_unreadable()
+    public async Task Invalid_UTF8_in_the_first_line_is_a_counted_skip_and_the_records_after_it_are_forwarded()
     {
         var bytes = new byte[] { (byte)'v', 0xff, (byte)'\n' }.Concat(Encoding.UTF8.GetBytes(FlowLogGenerator.Line(0) + "\n")).ToArray();
         var (summary, records, _) = await TestHelpers.RunAsync(new MemoryStream(bytes));
-        Assert.Equal(ObjectOutcome.Unreadable, summary.Outcome);
-        Assert.Empty(records);
+        Assert.Equal(ObjectOutcome.Completed, summary.Outcome);
+        Assert.Single(records);
+        Assert.Equal(1, summary.SkippedByReason[LineFault.InvalidUtf8]);
     }
 
     [Fact]

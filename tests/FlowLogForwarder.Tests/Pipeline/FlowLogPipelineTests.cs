@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using System.Text;
+using FlowLogForwarder.Mapping;
 using FlowLogForwarder.Parsing;
 using FlowLogForwarder.Pipeline;
 using FlowLogForwarder.TestSupport;
@@ -87,13 +88,35 @@ public class FlowLogPipelineTests
     }
 
     [Fact]
-    public async Task An_object_whose_first_line_is_neither_a_header_nor_a_record_in_the_format_is_unreadable_and_sends_nothing()
+    public async Task A_first_line_that_is_neither_a_header_nor_a_record_is_a_counted_skip_and_the_rest_is_forwarded()
     {
         var (summary, records, _) = await TestHelpers.RunTextAsync("this is not a flow log\n" + Lines(0, 3));
+        Assert.Equal(ObjectOutcome.Completed, summary.Outcome);
+        Assert.Equal([0, 1, 2], Packets(records));
+        Assert.Equal(1, summary.RecordsSkipped);
+        Assert.Equal(1, Assert.Single(summary.SkippedSamples).Line);
+    }
+
+    [Fact]
+    public async Task An_object_of_which_no_line_is_a_header_or_a_record_in_the_format_is_unreadable_and_says_why()
+    {
+        var (summary, records, _) = await TestHelpers.RunTextAsync("this is not a flow log\nnor is this line\n");
         Assert.Equal(ObjectOutcome.Unreadable, summary.Outcome);
         Assert.Contains("line 1: not a flow log header", summary.Error, StringComparison.Ordinal);
-        Assert.EndsWith("nor is it a record in the configured format (14 fields, FLOWLOG_FORMAT): 'version' is not a number", summary.Error, StringComparison.Ordinal);
+        Assert.EndsWith("nor is it a record in the configured format (14 fields, FLOWLOG_FORMAT): 'version' is not a number; no line of the object is", summary.Error, StringComparison.Ordinal);
         Assert.Empty(records);
+        Assert.Equal(2, summary.RecordsSkipped);
+    }
+
+    [Fact]
+    public async Task A_resumed_headerless_object_whose_remaining_lines_are_bad_is_not_called_unreadable()
+    {
+        var sink = new CollectingSink();
+        var pipeline = new FlowLogPipeline(sink, new PipelineOptions(), TimeProvider.System);
+        var summary = await pipeline.ForwardAsync(TestHelpers.Gzip(Lines(0, 2) + "garbage line\n"), FlowLogSource.FromKey(null, "x.log.gz"),
+            CancellationToken.None, resumeAfterLine: 2);
+        Assert.Equal(ObjectOutcome.Completed, summary.Outcome);
+        Assert.Equal(1, summary.RecordsSkipped);
     }
 
     [Fact]

@@ -1,7 +1,9 @@
 using System.Text;
+using FlowLogForwarder.Events;
 using FlowLogForwarder.Mapping;
 using FlowLogForwarder.Parsing;
 using FlowLogForwarder.Pipeline;
+using FlowLogForwarder.Reading;
 using FlowLogForwarder.TestSupport;
 using static FlowLogForwarder.Tests.TestHelpers;
 
@@ -68,12 +70,36 @@ public class HeaderlessObjectTests
     }
 
     [Fact]
-    public async Task A_first_line_that_does_not_fit_the_format_names_the_field_that_failed()
+    public async Task A_first_line_that_does_not_fit_the_format_is_a_skip_naming_the_field_and_the_rest_is_forwarded()
     {
         var (summary, records, _) = await TestHelpers.RunTextAsync(FlowLogGenerator.Line(2).Replace(" 6 ", " tcp ", StringComparison.Ordinal) + "\n" + Lines(3, 2));
-        Assert.Equal(ObjectOutcome.Unreadable, summary.Outcome);
-        Assert.Contains("'protocol' is not a number", summary.Error, StringComparison.Ordinal);
-        Assert.Empty(records);
+        Assert.Equal(ObjectOutcome.Completed, summary.Outcome);
+        Assert.Equal(2, records.Count);
+        var skipped = Assert.Single(summary.SkippedSamples);
+        Assert.Equal((1L, LineFault.BadNumber, "protocol"), (skipped.Line, skipped.Reason, skipped.Field));
+    }
+
+    [Fact]
+    public async Task A_CloudWatch_message_that_reads_like_a_header_is_a_bad_record_not_the_layout()
+    {
+        CloudWatchLogEvent[] events =
+        [
+            new("1", 0, FlowLogGenerator.DefaultHeader),
+            new("2", 0, FlowLogGenerator.Line(7)),
+            new("3", 0, FlowLogGenerator.Line(8)),
+        ];
+        var sink = new CollectingSink();
+        var pipeline = new FlowLogPipeline(sink, new PipelineOptions(), TimeProvider.System);
+        ForwardingSummary summary;
+        await using (var source = new LogEventSource(events, maxLineBytes: 1024))
+        {
+            summary = await pipeline.ForwardAsync(source, FlowLogSource.FromKey(null, "delivery"), CancellationToken.None);
+        }
+
+        Assert.Equal(ObjectOutcome.Completed, summary.Outcome);
+        Assert.Equal([7L, 8L], sink.Records().Select(r => r.GetProperty("attributes").GetProperty("aws.vpc.flow.packets").GetInt64()));
+        Assert.Equal(1, summary.RecordsSkipped);
+        Assert.Equal(1, Assert.Single(summary.SkippedSamples).Line);
     }
 
     [Fact]

@@ -173,6 +173,24 @@ public sealed class ParquetRecordSourceTests : IDisposable
     }
 
     [Fact]
+    public async Task A_footer_claiming_more_than_the_largest_footer_read_is_unreadable_without_being_fetched()
+    {
+        // An object (mostly zeros) larger than the cap, whose last 8 bytes claim a footer just over it.
+        var path = Path.Combine(_dir, "huge-footer.parquet");
+        var bytes = new byte[ParquetRecordSource.MaxFooterBytes + (1024 * 1024)];
+        "PAR1"u8.CopyTo(bytes);
+        BitConverter.TryWriteBytes(bytes.AsSpan(bytes.Length - 8), ParquetRecordSource.MaxFooterBytes + 1);
+        "PAR1"u8.CopyTo(bytes.AsSpan(bytes.Length - 4));
+        await File.WriteAllBytesAsync(path, bytes);
+
+        var (summary, records) = await ForwardParquetAsync(FileObjectRanges.Open(path));
+
+        Assert.Equal(ObjectOutcome.Unreadable, summary.Outcome);
+        Assert.StartsWith($"corrupt Parquet footer: its length reads {ParquetRecordSource.MaxFooterBytes + 1} bytes", summary.Error, StringComparison.Ordinal);
+        Assert.Empty(records);
+    }
+
+    [Fact]
     public async Task A_corrupt_row_group_stops_the_object_as_unreadable_after_delivering_the_groups_before_it()
     {
         var path = Path.Combine(_dir, "corrupt-group.parquet");

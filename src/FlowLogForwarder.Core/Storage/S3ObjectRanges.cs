@@ -56,6 +56,13 @@ public sealed class S3ObjectRanges : IObjectRanges
         try
         {
             using var response = await s3.GetObjectAsync(request, cancellationToken).ConfigureAwait(false);
+            if (response.ContentLength > ParquetRecordSource.TailBytes)
+            {
+                // An S3-compatible endpoint (or a proxy) that ignores Range answers with the whole object; reading on
+                // would hold it all in memory, which this reader exists to avoid.
+                throw new IOException($"the S3 endpoint answered a request for the last {ParquetRecordSource.TailBytes} bytes with " +
+                    $"{response.ContentLength} bytes (it ignores Range requests), so the Parquet object is not read");
+            }
             var length = TotalLength(response.ContentRange) ?? response.ContentLength;
             var tail = new byte[response.ContentLength];
             await response.ResponseStream.ReadExactlyAsync(tail, cancellationToken).ConfigureAwait(false);

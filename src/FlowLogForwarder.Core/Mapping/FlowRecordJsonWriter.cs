@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using FlowLogForwarder.Batching;
@@ -38,9 +37,7 @@ public sealed class FlowRecordJsonWriter : ILogRecordWriter
 
     // The resources block is the same for every record unless the format carries account-id or region; then it is
     // rebuilt only when those values change (in practice: once per object).
-    private byte[] _resources = [];
-    private byte[] _resourcesAccount = [];
-    private byte[] _resourcesRegion = [];
+    private readonly RecordResource _resources;
 
     /// <summary>Creates a writer that names attributes per <paramref name="naming"/>, sets <c>service.name</c> and
     /// writes the <c>body</c> per <paramref name="body"/>.</summary>
@@ -48,6 +45,7 @@ public sealed class FlowRecordJsonWriter : ILogRecordWriter
     {
         _naming = naming;
         _serviceName = serviceName;
+        _resources = new RecordResource(BuildResources);
         _body = body;
     }
 
@@ -71,9 +69,7 @@ public sealed class FlowRecordJsonWriter : ILogRecordWriter
             _plan[i] = ColumnPlan.For(header.Fields[i], header.Names[i], _naming, Name);
             _fixedBytes += (_plan[i].Key?.Length ?? 0) + 1;
         }
-        _resources = BuildResources(null, null);
-        _resourcesAccount = [];
-        _resourcesRegion = [];
+        _resources.Begin();
     }
 
     /// <summary>Appends <paramref name="record"/> as one JSON object; returns a fault instead when its time cannot be expressed.</summary>
@@ -83,7 +79,7 @@ public sealed class FlowRecordJsonWriter : ILogRecordWriter
         {
             return LineFault.TimestampOutOfRange;
         }
-        var resources = Resources(record);
+        var resources = _resources.For(record, _columns);
         // Worst case: the line escaped six-fold twice (body and attribute values), plus names and resources. A summary
         // copies each column it shows at most once, so it fits in the line's share plus its fixed text.
         var bound = (2 * JsonSpanWriter.MaxEscapeExpansion * record.Line.Length) + (JsonSpanWriter.MaxEscapeExpansion * record.Id.Length) + _fixedBytes + resources.Length;
@@ -228,23 +224,6 @@ public sealed class FlowRecordJsonWriter : ILogRecordWriter
             return true;
         }
         return false;
-    }
-
-    private byte[] Resources(in FlowRecord record)
-    {
-        if (_columns.Account < 0 && _columns.Region < 0)
-        {
-            return _resources;
-        }
-        var account = _columns.Account >= 0 && !record.IsAbsent(_columns.Account) ? record.Raw(_columns.Account) : default;
-        var region = _columns.Region >= 0 && !record.IsAbsent(_columns.Region) ? record.Raw(_columns.Region) : default;
-        if (!account.SequenceEqual(_resourcesAccount) || !region.SequenceEqual(_resourcesRegion) || _resources.Length == 0)
-        {
-            _resourcesAccount = account.ToArray();
-            _resourcesRegion = region.ToArray();
-            _resources = BuildResources(account.IsEmpty ? null : Encoding.UTF8.GetString(account), region.IsEmpty ? null : Encoding.UTF8.GetString(region));
-        }
-        return _resources;
     }
 
     private byte[] BuildResources(string? recordAccount, string? recordRegion)

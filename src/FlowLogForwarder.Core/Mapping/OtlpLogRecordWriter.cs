@@ -55,8 +55,7 @@ public sealed class OtlpLogRecordWriter : ILogRecordWriter
     private FlowLogSource _source = new(null, "", null, null);
     private int _fixedBytes;
     private SpecialColumns _columns;
-    private byte[] _resourceAccount = [];
-    private byte[] _resourceRegion = [];
+    private readonly RecordResource _resource;
 
     /// <summary>Creates a writer that names attributes per <paramref name="naming"/>, sets <c>service.name</c>, stamps
     /// <c>observed_time_unix_nano</c> from <paramref name="time"/>, and writes bodies per <paramref name="body"/>.</summary>
@@ -64,6 +63,7 @@ public sealed class OtlpLogRecordWriter : ILogRecordWriter
     {
         _naming = naming;
         _serviceName = serviceName;
+        _resource = new RecordResource(BuildResource);
         _time = time;
         _body = body;
     }
@@ -72,7 +72,7 @@ public sealed class OtlpLogRecordWriter : ILogRecordWriter
     public BatchFraming Framing => BatchFraming.Concatenated;
 
     /// <summary>The <c>Resource</c> message of the records written last; a new array whenever it changes.</summary>
-    public byte[]? Resource { get; private set; }
+    public byte[]? Resource => _resource.Current;
 
     /// <inheritdoc />
     public void BeginObject(FlowLogHeader header, FlowLogSource source)
@@ -91,9 +91,7 @@ public sealed class OtlpLogRecordWriter : ILogRecordWriter
             _plan[i] = ColumnPlan.For(header.Fields[i], header.Names[i], _naming, Key);
             _fixedBytes += (_plan[i].Key?.Length ?? 0) + 32;
         }
-        Resource = BuildResource(null, null);
-        _resourceAccount = [];
-        _resourceRegion = [];
+        _resource.Begin();
     }
 
     /// <inheritdoc />
@@ -103,7 +101,7 @@ public sealed class OtlpLogRecordWriter : ILogRecordWriter
         {
             return LineFault.TimestampOutOfRange;
         }
-        UpdateResource(record);
+        _resource.For(record, _columns); // Resource, read by the batch writer, follows the record
         // Worst case: the body (at most the line, or a summary of its values and fixed words), the values (together at
         // most the line, twice with the addresses repeated as endpoints), the record's id, plus keys, tags and lengths.
         var span = output.GetSpan((3 * record.Line.Length) + record.Id.Length + _fixedBytes);
@@ -278,23 +276,6 @@ public sealed class OtlpLogRecordWriter : ILogRecordWriter
             return true;
         }
         return false;
-    }
-
-    // A format carrying account-id or region may change the resource mid-object; in practice it is built once.
-    private void UpdateResource(in FlowRecord record)
-    {
-        if (_columns.Account < 0 && _columns.Region < 0)
-        {
-            return;
-        }
-        var account = _columns.Account >= 0 && !record.IsAbsent(_columns.Account) ? record.Raw(_columns.Account) : default;
-        var region = _columns.Region >= 0 && !record.IsAbsent(_columns.Region) ? record.Raw(_columns.Region) : default;
-        if (!account.SequenceEqual(_resourceAccount) || !region.SequenceEqual(_resourceRegion) || Resource is null)
-        {
-            _resourceAccount = account.ToArray();
-            _resourceRegion = region.ToArray();
-            Resource = BuildResource(account.IsEmpty ? null : Encoding.UTF8.GetString(account), region.IsEmpty ? null : Encoding.UTF8.GetString(region));
-        }
     }
 
     // The Resource message: its attributes (field 1), each a string KeyValue.

@@ -27,6 +27,9 @@ internal sealed class ParquetColumnText(DataField field, ParquetColumnKind kind)
     /// <summary>The Parquet field this column reads.</summary>
     public DataField Field { get; } = field;
 
+    /// <summary>The column's type, as AWS's table has it.</summary>
+    public ParquetColumnKind Kind { get; } = kind;
+
     /// <summary>Decodes this column of <paramref name="rowGroup"/> (<paramref name="rows"/> rows) and appends its values to <paramref name="text"/>.</summary>
     public async ValueTask ReadAsync(ParquetRowGroupReader rowGroup, int rows, ParquetTextBuffer text, CancellationToken cancellationToken)
     {
@@ -34,7 +37,7 @@ internal sealed class ParquetColumnText(DataField field, ParquetColumnKind kind)
         var levels = Field.MaxDefinitionLevel > 0 ? ArrayPool<int>.Shared.Rent(rows) : null;
         try
         {
-            switch (kind)
+            switch (Kind)
             {
                 case ParquetColumnKind.Int32:
                     await RenderNumbersAsync<int>(rowGroup, rows, levels, text, cancellationToken).ConfigureAwait(false);

@@ -11,8 +11,10 @@ namespace FlowLogForwarder.Reading;
 /// Hands a Parquet flow log object (AWS's <c>FileFormat: parquet</c>) to the pipeline as text: first a header built
 /// from the schema (column names with '_' read as AWS's '-'), then each row rendered as AWS's text line (fields in
 /// the file's column order, <c>-</c> for null), so a record forwarded from Parquet and from text is the same record.
-/// The object is read by ranges: its footer first, then one row group at a time, decoded with Parquet.Net's typed
-/// low-level reader (no reflection); memory holds the footer and one row group (its bytes and its text).
+/// The object is read by ranges: its footer first (parsed by Parquet.Net), then one row group's bytes at a time. Each
+/// column is decoded page by page as its rows are taken (<see cref="ParquetChunkReader"/>), so memory holds the
+/// footer, one row group's compressed bytes and one decompressed page a column; a column chunk in an encoding or
+/// codec that reader does not handle is decoded whole by Parquet.Net's typed low-level reader (no reflection) instead.
 /// The header is line 0 and row <c>n</c> (1-based, over the whole object) is line <c>n</c>: the resume position is a row.
 /// </summary>
 public sealed class ParquetRecordSource : IRecordSource
@@ -37,7 +39,10 @@ public sealed class ParquetRecordSource : IRecordSource
     private ParquetWindowStream? _stream;
     private ParquetReader? _reader;
     private ParquetColumnText[] _columns = [];
-    private readonly ParquetTextBuffer _text = new(); // the current row group's values, column after column
+    private ParquetChunkReader[] _pages = [];
+    private bool[] _paged = [];    // per column of the current row group: read page by page, else by Parquet.Net into _text
+    private UnreadableObjectException? _fault; // found while rows were taken; raised by the next read
+    private readonly ParquetTextBuffer _text = new(); // the values of the columns Parquet.Net decodes, column after column
     private byte[] _header = [];
     private byte[]? _groupBytes;
     private int _nextGroup;
@@ -73,13 +78,13 @@ public sealed class ParquetRecordSource : IRecordSource
     /// <inheritdoc />
     public long BytesText => _textBytes;
 
-    /// <summary>The largest row group's text so far, in bytes (its values as AWS's text, each with a length byte or two):
-    /// what one decoded row group holds.</summary>
-    public long LargestRowGroupTextBytes { get; private set; }
-
     /// <inheritdoc />
     public async ValueTask<bool> ReadAsync(CancellationToken cancellationToken)
     {
+        if (_fault is not null)
+        {
+            throw _fault;
+        }
         if (_reader is null)
         {
             await OpenAsync(cancellationToken).ConfigureAwait(false);
@@ -136,7 +141,19 @@ public sealed class ParquetRecordSource : IRecordSource
         var tooLong = false;
         for (var c = 0; c < _columns.Length; c++)
         {
-            var value = _columns[c].Next(_text); // every column's cursor moves on, even past a line too long
+            ReadOnlySpan<byte> value;
+            try
+            {
+                value = _paged[c] ? _pages[c].Next() : _columns[c].Next(_text); // every column moves on, even past a line too long
+            }
+            catch (UnreadableObjectException ex)
+            {
+                // The rows before this one were handed out; the fault ends the object at the next read.
+                _fault = new UnreadableObjectException($"corrupt Parquet row group {_nextGroup} (rows {_firstRow + 1}-{_firstRow + _rows}), column '{_columns[c].Field.Name}': {ex.Message}", ex);
+                _next = _rows;
+                line = default;
+                return false;
+            }
             if (tooLong || length + value.Length + 1 > _maxLineBytes)
             {
                 tooLong = true;
@@ -197,6 +214,8 @@ public sealed class ParquetRecordSource : IRecordSource
             _reader = await ParquetReader.CreateAsync(stream, ReaderOptions, leaveStreamOpen: true, cancellationToken).ConfigureAwait(false);
             CheckColumnTypes(_reader.Metadata!.Schema);
             _columns = Columns(_reader.Schema);
+            _pages = [.. _columns.Select(c => new ParquetChunkReader(c.Kind, c.Field.MaxDefinitionLevel > 0))];
+            _paged = new bool[_columns.Length];
         }
         catch (Exception ex) when (IsDecodingFault(ex))
         {
@@ -259,7 +278,9 @@ public sealed class ParquetRecordSource : IRecordSource
 
     private async ValueTask LoadAsync(int index, RowGroup group, CancellationToken cancellationToken)
     {
-        var (start, size) = ByteRange(index, group);
+        var chunks = ChunkRanges(index, group);
+        var start = chunks.Min(c => c.Start);
+        var size = (int)(chunks.Max(c => c.Start + c.Size) - start);
         if (_groupBytes is not null)
         {
             ArrayPool<byte>.Shared.Return(_groupBytes);
@@ -267,46 +288,75 @@ public sealed class ParquetRecordSource : IRecordSource
         }
         _groupBytes = ArrayPool<byte>.Shared.Rent(size);
         await _object.ReadAsync(start, _groupBytes.AsMemory(0, size), cancellationToken).ConfigureAwait(false);
-        _stream!.SetWindow(start, _groupBytes.AsMemory(0, size));
-        var reader = _reader!.OpenRowGroupReader(index);
         _text.Clear();
-        foreach (var column in _columns)
+        ParquetRowGroupReader? reader = null;
+        for (var c = 0; c < _columns.Length; c++)
         {
+            var meta = group.Columns[c].MetaData!;
+            _paged[c] = ParquetChunkReader.CanRead(meta);
+            if (_paged[c])
+            {
+                _pages[c].Start(_groupBytes, (int)(chunks[c].Start - start), chunks[c].Size, meta.Codec, _rows);
+                continue;
+            }
+            if (reader is null)
+            {
+                _stream!.SetWindow(start, _groupBytes.AsMemory(0, size));
+                reader = _reader!.OpenRowGroupReader(index);
+            }
             try
             {
-                await column.ReadAsync(reader, _rows, _text, cancellationToken).ConfigureAwait(false);
+                await _columns[c].ReadAsync(reader, _rows, _text, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception ex) when (IsDecodingFault(ex))
             {
                 throw new UnreadableObjectException(
-                    $"corrupt Parquet row group {index + 1} (rows {_firstRow + 1}-{_firstRow + _rows}), column '{column.Field.Name}': {ex.Message}", ex);
+                    $"corrupt Parquet row group {index + 1} (rows {_firstRow + 1}-{_firstRow + _rows}), column '{_columns[c].Field.Name}': {ex.Message}", ex);
             }
         }
-        LargestRowGroupTextBytes = Math.Max(LargestRowGroupTextBytes, _text.WrittenCount);
+        reader?.Dispose();
     }
 
-    // A row group's bytes: from its first column chunk's first page to the end of its last chunk, as the footer says.
-    private (long Start, int Size) ByteRange(int index, RowGroup group)
+    // Each column chunk's bytes, as the footer says: from its first page (the dictionary's, if any) for its compressed
+    // size. Checked against the schema (one flat chunk per column, in column order, of the column's type and row count)
+    // so that a decoder never reads another column's bytes or runs out of values.
+    private (long Start, int Size)[] ChunkRanges(int index, RowGroup group)
     {
-        long start = long.MaxValue, end = 0;
-        foreach (var chunk in group.Columns)
+        if (group.Columns.Count != _columns.Length)
         {
-            var meta = chunk.MetaData ?? throw new UnreadableObjectException($"corrupt Parquet footer: row group {index + 1} has a column without metadata");
-            var first = meta.DictionaryPageOffset is > 0 and var dictionary ? Math.Min(dictionary, meta.DataPageOffset) : meta.DataPageOffset;
-            if (first < 4 || first > _object.Length || meta.TotalCompressedSize <= 0 || meta.TotalCompressedSize > _object.Length)
+            throw new UnreadableObjectException($"corrupt Parquet footer: row group {index + 1} has {group.Columns.Count} column chunks for {_columns.Length} columns");
+        }
+        var ranges = new (long Start, int Size)[_columns.Length];
+        for (var c = 0; c < _columns.Length; c++)
+        {
+            var column = _columns[c];
+            var meta = group.Columns[c].MetaData ?? throw new UnreadableObjectException($"corrupt Parquet footer: row group {index + 1} has a column without metadata");
+            var type = column.Kind switch
             {
-                // Checked one by one so that no sum below can overflow or run backwards.
+                ParquetColumnKind.Int32 => Parquet.Meta.Type.INT32,
+                ParquetColumnKind.Int64 => Parquet.Meta.Type.INT64,
+                _ => Parquet.Meta.Type.BYTE_ARRAY,
+            };
+            if (meta.PathInSchema is not [var name] || name != column.Field.Name || meta.Type != type || meta.NumValues != _rows)
+            {
+                throw new UnreadableObjectException($"corrupt Parquet footer: row group {index + 1}'s column chunk {c + 1} " +
+                    $"({string.Join('.', meta.PathInSchema)}, {meta.Type}, {meta.NumValues} values) is not column '{column.Field.Name}' ({type}) of {_rows} rows");
+            }
+            var first = meta.DictionaryPageOffset is > 0 and var dictionary ? Math.Min(dictionary, meta.DataPageOffset) : meta.DataPageOffset;
+            if (first < 4 || meta.TotalCompressedSize <= 0 || first > _object.Length - 8 || meta.TotalCompressedSize > _object.Length - 8 - first)
+            {
+                // Checked one by one so that no sum can overflow or run backwards.
                 throw new UnreadableObjectException($"corrupt Parquet footer: row group {index + 1} has a column chunk at byte {first} of " +
                     $"{meta.TotalCompressedSize} bytes in a {_object.Length}-byte object");
             }
-            start = Math.Min(start, first);
-            end = Math.Max(end, first + meta.TotalCompressedSize);
+            ranges[c] = (first, (int)meta.TotalCompressedSize);
         }
-        if (group.Columns.Count == 0 || start < 4 || end <= start || end > _object.Length - 8 || end - start > Array.MaxLength)
+        var span = ranges.Max(r => r.Start + r.Size) - ranges.Min(r => r.Start);
+        if (span > Array.MaxLength)
         {
-            throw new UnreadableObjectException($"corrupt Parquet footer: row group {index + 1} lies at bytes {start}-{end} of a {_object.Length}-byte object");
+            throw new UnreadableObjectException($"corrupt Parquet footer: row group {index + 1} spans {span} bytes");
         }
-        return (start, (int)(end - start));
+        return ranges;
     }
 
     // Parquet.Net decodes bytes already in memory, so any exception it raises is about the data, not the transport.
@@ -327,6 +377,10 @@ public sealed class ParquetRecordSource : IRecordSource
         if (_groupBytes is not null)
         {
             ArrayPool<byte>.Shared.Return(_groupBytes);
+        }
+        foreach (var pages in _pages)
+        {
+            pages.Dispose();
         }
         ArrayPool<byte>.Shared.Return(_line);
         await _object.DisposeAsync().ConfigureAwait(false);

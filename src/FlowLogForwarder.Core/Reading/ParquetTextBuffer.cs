@@ -15,9 +15,6 @@ internal sealed class ParquetTextBuffer
     private readonly List<int> _ends = []; // bytes written in each chunk in use
     private int _chunk = -1;
 
-    /// <summary>Bytes written since <see cref="Clear"/>.</summary>
-    public long WrittenCount { get; private set; }
-
     /// <summary>Where the next byte will be written (a position for <see cref="Read"/>).</summary>
     public TextPosition End => _chunk < 0 ? default : new TextPosition(_chunk, _ends[_chunk]);
 
@@ -26,7 +23,6 @@ internal sealed class ParquetTextBuffer
     {
         _chunk = -1;
         _ends.Clear();
-        WrittenCount = 0;
     }
 
     /// <summary>Room for at least <paramref name="size"/> more bytes, in one chunk.</summary>
@@ -52,7 +48,6 @@ internal sealed class ParquetTextBuffer
     public void Advance(int count)
     {
         _ends[_chunk] += count;
-        WrittenCount += count;
     }
 
     /// <summary>The written bytes from <paramref name="position"/> to the end of its chunk, moving to the next chunk

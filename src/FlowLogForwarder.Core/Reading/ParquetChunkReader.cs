@@ -1,0 +1,362 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Buffers.Text;
+using System.IO.Compression;
+using Parquet.Meta;
+using Snappier;
+using ZstdSharp;
+
+namespace FlowLogForwarder.Reading;
+
+/// <summary>
+/// One flat column of a Parquet object, read page by page from its column chunk's bytes and handed out a row at a time
+/// as AWS writes the value in text (<c>-</c> for null or empty). Corrupt data throws <see cref="UnreadableObjectException"/>
+/// saying what is wrong; the caller names the column and row group. Memory is one decompressed page and the column's
+/// dictionary rendered as text, never the row group: a string value is a slice of its page, a number is formatted into
+/// a small scratch buffer. Handles what AWS and common writers produce (data pages v1 and v2; PLAIN and dictionary
+/// encodings; RLE definition levels; UNCOMPRESSED, GZIP, SNAPPY and ZSTD); <see cref="CanRead"/> says which chunks
+/// those are, and any other is decoded by Parquet.Net instead.
+/// </summary>
+internal sealed class ParquetChunkReader(ParquetColumnKind kind, bool nullable) : IDisposable
+{
+    /// <summary>The largest page decompressed: AWS's pages are about a megabyte; a header claiming more is corrupt or hostile.</summary>
+    public const int MaxPageBytes = 64 * 1024 * 1024;
+
+    private readonly byte[] _number = new byte[24];
+    private byte[] _chunk = [];
+    private int _position;          // the next page header in _chunk
+    private int _chunkEnd;
+    private CompressionCodec _codec;
+    private long _rowsLeft;         // rows of the row group not yet handed out
+    private int _pageRowsLeft;
+    private byte[] _values = [];    // the current page's values (a pooled page buffer, or _chunk when not compressed)
+    private int _valuePosition;
+    private int _valueEnd;
+    private RleBitPackedDecoder _levels;
+    private RleBitPackedDecoder _indexes;
+    private bool _dictionaryPage;   // the current page's values are dictionary indexes
+    private byte[]? _page;          // pooled, reused from page to page
+    private byte[]? _dictionary;    // pooled: each dictionary entry as text
+    private int[]? _dictionaryEnds; // pooled: where each entry ends in _dictionary
+    private int _dictionaryCount = -1;
+    private Decompressor? _zstd;
+
+    /// <summary>True when this reader decodes <paramref name="chunk"/>'s codec and every encoding its footer lists.</summary>
+    public static bool CanRead(ColumnMetaData chunk) =>
+        chunk.Codec is CompressionCodec.UNCOMPRESSED or CompressionCodec.GZIP or CompressionCodec.SNAPPY or CompressionCodec.ZSTD &&
+        chunk.Encodings.TrueForAll(e => e is Encoding.PLAIN or Encoding.PLAIN_DICTIONARY or Encoding.RLE_DICTIONARY or Encoding.RLE);
+
+    /// <summary>Starts a row group: its column chunk is <paramref name="chunk"/> from <paramref name="start"/> for
+    /// <paramref name="length"/> bytes and holds <paramref name="rows"/> rows.</summary>
+    public void Start(byte[] chunk, int start, int length, CompressionCodec codec, long rows)
+    {
+        _chunk = chunk;
+        _position = start;
+        _chunkEnd = start + length;
+        _codec = codec;
+        _rowsLeft = rows;
+        _pageRowsLeft = 0;
+        _dictionaryCount = -1;
+    }
+
+    /// <summary>The next row's value as text, valid until the next call; corrupt data throws <see cref="UnreadableObjectException"/>.</summary>
+    public ReadOnlySpan<byte> Next()
+    {
+        if (_pageRowsLeft == 0)
+        {
+            NextDataPage();
+        }
+        _pageRowsLeft--;
+        _rowsLeft--;
+        if (nullable)
+        {
+            var level = _levels.Next();
+            if (level == 0)
+            {
+                return "-"u8;
+            }
+            if (level != 1)
+            {
+                throw Corrupt($"a definition level of {level} in a flat column");
+            }
+        }
+        if (_dictionaryPage)
+        {
+            var index = _indexes.Next();
+            if ((uint)index >= (uint)_dictionaryCount)
+            {
+                throw Corrupt($"dictionary index {index} of a dictionary of {_dictionaryCount} values");
+            }
+            var start = index == 0 ? 0 : _dictionaryEnds![index - 1];
+            return _dictionary.AsSpan(start, _dictionaryEnds![index] - start);
+        }
+        return Plain(_values, ref _valuePosition, _valueEnd, _number);
+    }
+
+    // PLAIN: int32 and int64 little-endian, byte arrays each after a 4-byte length. Numbers are written into scratch.
+    private ReadOnlySpan<byte> Plain(byte[] values, ref int position, int end, Span<byte> scratch)
+    {
+        int written;
+        switch (kind)
+        {
+            case ParquetColumnKind.Int32:
+                if (end - position < 4)
+                {
+                    throw Corrupt("its values end early");
+                }
+                Utf8Formatter.TryFormat(BinaryPrimitives.ReadInt32LittleEndian(values.AsSpan(position)), scratch, out written);
+                position += 4;
+                return scratch[..written];
+            case ParquetColumnKind.Int64:
+                if (end - position < 8)
+                {
+                    throw Corrupt("its values end early");
+                }
+                Utf8Formatter.TryFormat(BinaryPrimitives.ReadInt64LittleEndian(values.AsSpan(position)), scratch, out written);
+                position += 8;
+                return scratch[..written];
+            default:
+                if (end - position < 4)
+                {
+                    throw Corrupt("its values end early");
+                }
+                var length = BinaryPrimitives.ReadInt32LittleEndian(values.AsSpan(position));
+                position += 4;
+                if (length < 0 || length > end - position)
+                {
+                    throw Corrupt($"a value of {length} bytes with {end - position} left in its page");
+                }
+                var value = values.AsSpan(position, length);
+                position += length;
+                // AWS's text has no empty values ("-" is absent), and an empty field would shift the line's columns.
+                return length == 0 ? "-"u8 : value;
+        }
+    }
+
+    private void NextDataPage()
+    {
+        if (_rowsLeft <= 0)
+        {
+            throw Corrupt("more rows were asked of it than its row group holds");
+        }
+        while (true)
+        {
+            if (_position >= _chunkEnd)
+            {
+                throw Corrupt($"its column chunk ends {_rowsLeft} rows short of its row group");
+            }
+            var header = ParquetPageHeader.Read(_chunk.AsSpan(_position, _chunkEnd - _position));
+            var body = _position + header.HeaderBytes;
+            if (header.CompressedSize > _chunkEnd - body)
+            {
+                throw Corrupt($"a page of {header.CompressedSize} bytes runs past the end of its column chunk");
+            }
+            if (header.UncompressedSize > MaxPageBytes)
+            {
+                throw Corrupt($"a page claims {header.UncompressedSize} bytes decompressed (at most {MaxPageBytes} are read)");
+            }
+            _position = body + header.CompressedSize;
+            switch (header.Type)
+            {
+                case PageType.DICTIONARY_PAGE:
+                    ReadDictionary(header, body);
+                    break;
+                case PageType.DATA_PAGE when header.ValueCount > 0:
+                    StartPage(header, body, levelsInline: true);
+                    return;
+                case PageType.DATA_PAGE_V2 when header.ValueCount > 0:
+                    StartPage(header, body, levelsInline: false);
+                    return;
+                default:
+                    break; // an index page, or a data page without values: nothing to hand out
+            }
+        }
+    }
+
+    private void StartPage(ParquetPageHeader header, int body, bool levelsInline)
+    {
+        if (header.ValueCount > _rowsLeft)
+        {
+            throw Corrupt($"a page of {header.ValueCount} values where {_rowsLeft} rows are left in its row group");
+        }
+        if (header.RepetitionLevelBytes > 0)
+        {
+            throw Corrupt("repetition levels in a flat column");
+        }
+        _pageRowsLeft = header.ValueCount;
+        byte[] page;
+        int position, end;
+        if (levelsInline)
+        {
+            // v1: levels and values are compressed together; the levels come first, after a 4-byte length.
+            (page, position, end) = Decompress(body, header.CompressedSize, header.UncompressedSize);
+            if (nullable)
+            {
+                if (header.DefinitionLevelEncoding != Encoding.RLE)
+                {
+                    throw Corrupt($"definition levels encoded as {header.DefinitionLevelEncoding}");
+                }
+                var length = end - position >= 4 ? BinaryPrimitives.ReadInt32LittleEndian(page.AsSpan(position)) : -1;
+                if (length < 0 || length > end - position - 4)
+                {
+                    throw Corrupt("its definition levels run past the end of their page");
+                }
+                _levels = new RleBitPackedDecoder(page, position + 4, position + 4 + length, 1);
+                position += 4 + length;
+            }
+        }
+        else
+        {
+            // v2: the levels stay uncompressed ahead of the values, which are compressed unless the header says not.
+            var levels = header.DefinitionLevelBytes;
+            if (levels > header.CompressedSize || levels > header.UncompressedSize)
+            {
+                throw Corrupt("its definition levels run past the end of their page");
+            }
+            if (nullable)
+            {
+                _levels = new RleBitPackedDecoder(_chunk, body, body + levels, 1);
+            }
+            (page, position, end) = header.IsCompressed
+                ? Decompress(body + levels, header.CompressedSize - levels, header.UncompressedSize - levels)
+                : (_chunk, body + levels, body + header.CompressedSize);
+        }
+        switch (header.Encoding)
+        {
+            case Encoding.PLAIN:
+                _dictionaryPage = false;
+                _values = page;
+                _valuePosition = position;
+                _valueEnd = end;
+                break;
+            case Encoding.PLAIN_DICTIONARY or Encoding.RLE_DICTIONARY:
+                if (_dictionaryCount < 0)
+                {
+                    throw Corrupt("a dictionary-encoded page without a dictionary page before it");
+                }
+                _dictionaryPage = true;
+                // A page of nulls only may hold no values at all, not even the bit width.
+                _indexes = new RleBitPackedDecoder(page, Math.Min(position + 1, end), end, position < end ? page[position] : 0);
+                break;
+            default:
+                throw Corrupt($"a page encoded as {header.Encoding}, which its column chunk's metadata does not list");
+        }
+    }
+
+    // The dictionary's values rendered as text once, so each row costs an index and a slice.
+    private void ReadDictionary(ParquetPageHeader header, int body)
+    {
+        if (header.Encoding is not (Encoding.PLAIN or Encoding.PLAIN_DICTIONARY))
+        {
+            throw Corrupt($"a dictionary page encoded as {header.Encoding}");
+        }
+        var (page, position, end) = Decompress(body, header.CompressedSize, header.UncompressedSize);
+        var count = header.ValueCount;
+        if (count > end - position)
+        {
+            throw Corrupt($"a dictionary of {count} values in {end - position} bytes");
+        }
+        // Text is at most 20 characters a number, and a string's bytes (or "-") without its 4-byte length.
+        var size = kind == ParquetColumnKind.Text ? end - position + count : count * 20;
+        var dictionary = Rent(ref _dictionary, size);
+        RentEnds(count);
+        var written = 0;
+        for (var i = 0; i < count; i++)
+        {
+            var value = Plain(page, ref position, end, _number);
+            value.CopyTo(dictionary.AsSpan(written));
+            written += value.Length;
+            _dictionaryEnds![i] = written;
+        }
+        _dictionaryCount = count;
+    }
+
+    private (byte[] Page, int Start, int End) Decompress(int start, int length, int size)
+    {
+        if (_codec == CompressionCodec.UNCOMPRESSED)
+        {
+            return size == length ? (_chunk, start, start + length) : throw Corrupt($"an uncompressed page of {length} bytes claims {size}");
+        }
+        var page = Rent(ref _page, size);
+        var source = _chunk.AsSpan(start, length);
+        int decompressed;
+        try
+        {
+            decompressed = _codec switch
+            {
+                CompressionCodec.GZIP => Gunzip(start, length, page.AsSpan(0, size)),
+                CompressionCodec.SNAPPY => Snappy.GetUncompressedLength(source) == size ? Snappy.Decompress(source, page) : -1,
+                CompressionCodec.ZSTD => (_zstd ??= new Decompressor()).Unwrap(source, page.AsSpan(0, size)),
+                _ => throw Corrupt($"compressed with {_codec}"),
+            };
+        }
+        catch (Exception ex) when (ex is InvalidDataException or ZstdException or ArgumentException)
+        {
+            throw Corrupt($"its {_codec} data does not decompress: {ex.Message}");
+        }
+        return decompressed == size ? (page, 0, size) : throw Corrupt($"a page that decompresses to other than the {size} bytes its header says");
+    }
+
+    private int Gunzip(int start, int length, Span<byte> destination)
+    {
+        using var gzip = new GZipStream(new MemoryStream(_chunk, start, length, writable: false), CompressionMode.Decompress);
+        var total = 0;
+        int read;
+        while (total < destination.Length && (read = gzip.Read(destination[total..])) > 0)
+        {
+            total += read;
+        }
+        Span<byte> extra = stackalloc byte[1];
+        return total == destination.Length && gzip.Read(extra) == 0 ? total : -1;
+    }
+
+    private static byte[] Rent(ref byte[]? buffer, int size)
+    {
+        if (buffer is null || buffer.Length < size)
+        {
+            if (buffer is not null)
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+            buffer = null;
+            buffer = ArrayPool<byte>.Shared.Rent(Math.Max(size, 1));
+        }
+        return buffer;
+    }
+
+    private void RentEnds(int count)
+    {
+        if (_dictionaryEnds is null || _dictionaryEnds.Length < count)
+        {
+            if (_dictionaryEnds is not null)
+            {
+                ArrayPool<int>.Shared.Return(_dictionaryEnds);
+            }
+            _dictionaryEnds = null;
+            _dictionaryEnds = ArrayPool<int>.Shared.Rent(Math.Max(count, 1));
+        }
+    }
+
+    private static UnreadableObjectException Corrupt(string what) => new(what);
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        if (_page is not null)
+        {
+            ArrayPool<byte>.Shared.Return(_page);
+            _page = null;
+        }
+        if (_dictionary is not null)
+        {
+            ArrayPool<byte>.Shared.Return(_dictionary);
+            _dictionary = null;
+        }
+        if (_dictionaryEnds is not null)
+        {
+            ArrayPool<int>.Shared.Return(_dictionaryEnds);
+            _dictionaryEnds = null;
+        }
+        _zstd?.Dispose();
+    }
+}

@@ -1,0 +1,273 @@
+using System.Buffers.Binary;
+
+using FlowLogForwarder.Reading;
+using FlowLogForwarder.TestSupport;
+using Parquet.Meta;
+
+namespace FlowLogForwarder.Tests.Reading;
+
+/// <summary>
+/// The page decoder's parts against the Parquet format specification: run-length/bit-packed values from the spec's own
+/// example, page headers in Thrift's compact protocol written here by hand and read back from DuckDB's files, column
+/// chunks built byte by byte, and the hostile variants of each, which must fail as unreadable data and never run away.
+/// </summary>
+public sealed class ParquetPageDecodingTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("parquet-pages-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Fact]
+    public void Bit_packed_values_decode_as_the_specification_example()
+    {
+        // The spec's example: 0..7 with bit width 3 pack into 10001000 11000110 11111010; header = 1 group << 1 | 1.
+        var decoder = new RleBitPackedDecoder([0x03, 0b1000_1000, 0b1100_0110, 0b1111_1010], 0, 4, 3);
+
+        Assert.Equal([0, 1, 2, 3, 4, 5, 6, 7], Enumerable.Range(0, 8).Select(_ => decoder.Next()));
+    }
+
+    [Fact]
+    public void Runs_of_both_kinds_follow_one_another()
+    {
+        // RLE: 5 times the value 300 (two bytes at width 9); then one bit-packed group of width 1: 1,0,1,1,0,0,0,1.
+        byte[] bytes = [5 << 1, 0x2C, 0x01, 0x03, 0b1000_1101];
+        var decoder = new RleBitPackedDecoder(bytes, 0, bytes.Length, 9);
+        Assert.Equal([300, 300, 300, 300, 300], Enumerable.Range(0, 5).Select(_ => decoder.Next()));
+
+        var levels = new RleBitPackedDecoder(bytes, 3, bytes.Length, 1);
+        Assert.Equal([1, 0, 1, 1, 0, 0, 0, 1], Enumerable.Range(0, 8).Select(_ => levels.Next()));
+    }
+
+    [Theory]
+    [InlineData(new byte[] { 5 << 1 }, 8)]              // an RLE run without its value
+    [InlineData(new byte[] { 0x05, 0xFF }, 8)]          // two bit-packed groups of width 8 in one byte
+    [InlineData(new byte[] { 0x80, 0x80, 0x80 }, 1)]   // a header that never ends
+    [InlineData(new byte[] { }, 1)]                     // nothing at all
+    public void Runs_past_their_region_are_unreadable(byte[] bytes, int bitWidth)
+    {
+        var decoder = new RleBitPackedDecoder(bytes, 0, bytes.Length, bitWidth);
+
+        var error = Assert.Throws<UnreadableObjectException>(() => { decoder.Next(); decoder.Next(); });
+        Assert.StartsWith("corrupt page:", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_bit_width_over_32_is_unreadable() =>
+        Assert.Throws<UnreadableObjectException>(() => new RleBitPackedDecoder([0], 0, 1, 33));
+
+    [Fact]
+    public void A_page_header_written_by_hand_reads_back_and_unknown_fields_are_skipped()
+    {
+        var header = Thrift.Struct(
+            Thrift.I32(1, (int)PageType.DATA_PAGE), Thrift.I32(2, 1000), Thrift.I32(3, 400), Thrift.I32(4, 77), // 4: the crc, skipped
+            Thrift.Field(5, Thrift.Struct(Thrift.I32(1, 12), Thrift.I32(2, (int)Encoding.RLE_DICTIONARY), Thrift.I32(3, (int)Encoding.RLE),
+                Thrift.I32(4, (int)Encoding.RLE), Thrift.Field(5, Thrift.Struct(Thrift.Binary(1, "max"u8), Thrift.Binary(2, "min"u8))))),
+            Thrift.Field(9, Thrift.Struct(Thrift.I32(1, 5), Thrift.Field(2, Thrift.Struct(Thrift.I32(3, 1)))))); // a field from the future
+
+        var read = ParquetPageHeader.Read([.. header, 0xAA, 0xBB]); // the bytes after the header are the page's
+
+        Assert.Equal(new ParquetPageHeader(PageType.DATA_PAGE, 1000, 400, 12, Encoding.RLE_DICTIONARY, Encoding.RLE, 0, 0, true, header.Length), read);
+    }
+
+    [Fact]
+    public void A_data_page_v2_header_gives_its_level_lengths_and_compression_flag()
+    {
+        var header = Thrift.Struct(Thrift.I32(1, (int)PageType.DATA_PAGE_V2), Thrift.I32(2, 500), Thrift.I32(3, 300),
+            Thrift.Field(8, Thrift.Struct(Thrift.I32(1, 40), Thrift.I32(2, 3), Thrift.I32(3, 40), Thrift.I32(4, (int)Encoding.PLAIN),
+                Thrift.I32(5, 9), Thrift.I32(6, 0), new byte[] { 0x12 }))); // 7: is_compressed = false, a boolean carried in its type
+
+        var read = ParquetPageHeader.Read(header);
+
+        Assert.Equal((PageType.DATA_PAGE_V2, 40, Encoding.PLAIN, 9, false), (read.Type, read.ValueCount, read.Encoding, read.DefinitionLevelBytes, read.IsCompressed));
+    }
+
+    public static TheoryData<string, byte[]> HostileHeaders => new()
+    {
+        { "it ends early", Thrift.Struct(Thrift.I32(1, 0))[..^1] },
+        { "nested more than", [0x4C, .. Enumerable.Repeat((byte)0x1C, 100), .. Enumerable.Repeat((byte)0, 101)] },
+        { "past the end of the header", [0x48, 0xFF, 0xFF, 0xFF, 0xFF, 0x07, 0x00] },
+        { "a list of 14 elements", [0x49, 0xE5, 0x00] },
+        { "unknown Thrift type", [0x4D, 0x00] },
+        { "type or sizes are missing", Thrift.Struct(Thrift.I32(1, 0), Thrift.I32(2, 10)) },
+        { "a negative size", Thrift.Struct(Thrift.I32(1, 0), Thrift.I32(2, -1), Thrift.I32(3, 10)) },
+        { "an i32 field holds", [0x15, 0xFE, 0xFF, 0xFF, 0xFF, 0x1F, 0x00] },
+    };
+
+    [Theory]
+    [MemberData(nameof(HostileHeaders))]
+    public void Hostile_page_headers_are_unreadable_and_say_why(string reason, byte[] bytes)
+    {
+        var error = Assert.Throws<UnreadableObjectException>(() => ParquetPageHeader.Read(bytes));
+
+        Assert.Contains(reason, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Every_page_header_DuckDB_writes_adds_up_to_the_column_chunk_sizes_its_footer_states()
+    {
+        var path = Path.Combine(_dir, "pages.parquet");
+        await DuckDbParquet.GenerateAsync(20_000, path, rowGroupSize: 8_192);
+        var bytes = await File.ReadAllBytesAsync(path);
+        await using var file = File.OpenRead(path);
+        await using var reader = await Parquet.ParquetReader.CreateAsync(file);
+
+        var pages = 0;
+        foreach (var chunk in reader.Metadata!.RowGroups.SelectMany(g => g.Columns).Select(c => c.MetaData!))
+        {
+            var position = chunk.DictionaryPageOffset is > 0 and var dictionary ? dictionary : chunk.DataPageOffset;
+            var end = position + chunk.TotalCompressedSize;
+            long uncompressed = 0, values = 0;
+            while (position < end)
+            {
+                var header = ParquetPageHeader.Read(bytes.AsSpan((int)position, (int)(end - position)));
+                position += header.HeaderBytes + header.CompressedSize;
+                uncompressed += header.HeaderBytes + header.UncompressedSize;
+                values += header.Type == PageType.DICTIONARY_PAGE ? 0 : header.ValueCount;
+                pages++;
+            }
+            Assert.Equal(end, position);
+            Assert.Equal(chunk.TotalUncompressedSize, uncompressed);
+            Assert.Equal(chunk.NumValues, values);
+        }
+        Assert.True(pages > 3 * 29, $"{pages} pages: every column of every row group has one at least");
+    }
+
+    [Fact]
+    public void A_hand_built_chunk_of_plain_numbers_reads_each_row()
+    {
+        var chunk = DataPage(Encoding.PLAIN, 4, [.. Int32s(1, -2, int.MaxValue, int.MinValue)]);
+        using var reader = new ParquetChunkReader(ParquetColumnKind.Int32, nullable: false);
+        reader.Start(chunk, 0, chunk.Length, CompressionCodec.UNCOMPRESSED, 4);
+
+        Assert.Equal(["1", "-2", "2147483647", "-2147483648"], Enumerable.Range(0, 4).Select(_ => System.Text.Encoding.UTF8.GetString(reader.Next())));
+    }
+
+    [Fact]
+    public void A_hand_built_chunk_with_a_dictionary_and_nulls_reads_each_row()
+    {
+        // Dictionary ["ACCEPT", "REJECT", ""]; rows: ACCEPT, null, REJECT, "" (an empty string reads as absent), ACCEPT.
+        var dictionary = Page(PageType.DICTIONARY_PAGE, 3, Encoding.PLAIN, [.. Text("ACCEPT"), .. Text("REJECT"), .. Text("")]);
+        // Levels: 4-byte length, then one bit-packed group of 1,0,1,1,1 (padded); indexes: width 2, bit-packed 0,1,2,0.
+        byte[] levels = [2, 0, 0, 0, 0x03, 0b0001_1101];
+        byte[] indexes = [2, 0x03, 0b0010_0100, 0x00];
+        var data = Page(PageType.DATA_PAGE, 5, Encoding.RLE_DICTIONARY, [.. levels, .. indexes]);
+        byte[] chunk = [.. dictionary, .. data];
+        using var reader = new ParquetChunkReader(ParquetColumnKind.Text, nullable: true);
+        reader.Start(chunk, 0, chunk.Length, CompressionCodec.UNCOMPRESSED, 5);
+
+        Assert.Equal(["ACCEPT", "-", "REJECT", "-", "ACCEPT"], Enumerable.Range(0, 5).Select(_ => System.Text.Encoding.UTF8.GetString(reader.Next())));
+    }
+
+    public static TheoryData<string, byte[], long> HostileChunks => new()
+    {
+        { "ends 1 rows short", DataPage(Encoding.PLAIN, 2, [.. Int32s(1, 2)]), 3 },
+        { "a page of 4 values where 3 rows are left", DataPage(Encoding.PLAIN, 4, [.. Int32s(1, 2, 3, 4)]), 3 },
+        { "values end early", DataPage(Encoding.PLAIN, 3, [.. Int32s(1, 2)]), 3 },
+        { "at most 67108864 are read", Page(PageType.DATA_PAGE, 1, Encoding.PLAIN, [1, 0, 0, 0], uncompressed: 100_000_000), 1 },
+        { "runs past the end of its column chunk", Page(PageType.DATA_PAGE, 1, Encoding.PLAIN, [1, 0, 0, 0])[..^1], 1 },
+        { "without a dictionary page before it", DataPage(Encoding.RLE_DICTIONARY, 1, [1, 2, 0]), 1 },
+        { "dictionary index 5 of a dictionary of 1 values",
+            [.. Page(PageType.DICTIONARY_PAGE, 1, Encoding.PLAIN, [7, 0, 0, 0]), .. DataPage(Encoding.RLE_DICTIONARY, 1, [3, 2, 5])], 1 },
+        { "encoded as DELTA_BINARY_PACKED", DataPage(Encoding.DELTA_BINARY_PACKED, 1, [1, 0, 0, 0]), 1 },
+    };
+
+    [Theory]
+    [MemberData(nameof(HostileChunks))]
+    public void Hostile_column_chunks_are_unreadable_and_say_why(string reason, byte[] chunk, long rows)
+    {
+        using var reader = new ParquetChunkReader(ParquetColumnKind.Int32, nullable: false);
+        reader.Start(chunk, 0, chunk.Length, CompressionCodec.UNCOMPRESSED, rows);
+
+        var error = Assert.Throws<UnreadableObjectException>(() =>
+        {
+            for (var i = 0; i < rows; i++)
+            {
+                reader.Next();
+            }
+        });
+        Assert.Contains(reason, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_gzip_page_that_decompresses_to_other_than_its_stated_size_is_unreadable()
+    {
+        var values = Int32s(1, 2).ToArray();
+        var compressed = new MemoryStream();
+        using (var gzip = new System.IO.Compression.GZipStream(compressed, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true))
+        {
+            gzip.Write(values);
+        }
+        var chunk = Page(PageType.DATA_PAGE, 2, Encoding.PLAIN, compressed.ToArray(), uncompressed: 12);
+        using var reader = new ParquetChunkReader(ParquetColumnKind.Int32, nullable: false);
+        reader.Start(chunk, 0, chunk.Length, CompressionCodec.GZIP, 2);
+
+        var error = Assert.Throws<UnreadableObjectException>(() => reader.Next());
+        Assert.Contains("other than the 12 bytes its header says", error.Message, StringComparison.Ordinal);
+    }
+
+    private static byte[] DataPage(Encoding encoding, int values, byte[] body) => Page(PageType.DATA_PAGE, values, encoding, body);
+
+    private static byte[] Page(PageType type, int values, Encoding encoding, byte[] body, int? uncompressed = null)
+    {
+        var inner = type == PageType.DICTIONARY_PAGE
+            ? Thrift.Field(7, Thrift.Struct(Thrift.I32(1, values), Thrift.I32(2, (int)encoding)))
+            : Thrift.Field(5, Thrift.Struct(Thrift.I32(1, values), Thrift.I32(2, (int)encoding), Thrift.I32(3, (int)Encoding.RLE), Thrift.I32(4, (int)Encoding.RLE)));
+        return [.. Thrift.Struct(Thrift.I32(1, (int)type), Thrift.I32(2, uncompressed ?? body.Length), Thrift.I32(3, body.Length), inner), .. body];
+    }
+
+    private static IEnumerable<byte> Int32s(params int[] values) => values.SelectMany(v =>
+    {
+        var bytes = new byte[4];
+        BinaryPrimitives.WriteInt32LittleEndian(bytes, v);
+        return bytes;
+    });
+
+    private static byte[] Text(string value)
+    {
+        var bytes = System.Text.Encoding.UTF8.GetBytes(value);
+        return [.. BitConverter.GetBytes(bytes.Length), .. bytes];
+    }
+
+    /// <summary>Thrift's compact protocol, written by hand from its specification (field ids as deltas, zigzag varints).</summary>
+    private static class Thrift
+    {
+        // A field is (id, type, value bytes); Struct writes each field's header with the delta from the one before.
+        public static (short Id, byte Type, byte[] Value) I32(short id, int value) => (id, 5, Varint((uint)((value << 1) ^ (value >> 31))));
+
+        public static (short Id, byte Type, byte[] Value) Binary(short id, ReadOnlySpan<byte> value) => (id, 8, [.. Varint((uint)value.Length), .. value]);
+
+        public static (short Id, byte Type, byte[] Value) Field(short id, byte[] structBytes) => (id, 12, structBytes);
+
+        public static byte[] Struct(params object[] parts)
+        {
+            var bytes = new List<byte>();
+            short last = 0;
+            foreach (var part in parts)
+            {
+                if (part is byte[] field)
+                {
+                    bytes.AddRange(field); // a field written by hand (a boolean, its value in its type), its id a delta of 1..15
+                    last += (short)(field[0] >> 4);
+                    continue;
+                }
+                var (id, type, value) = ((short, byte, byte[]))part;
+                bytes.Add((byte)(((id - last) << 4) | type));
+                bytes.AddRange(value);
+                last = id;
+            }
+            bytes.Add(0); // the stop byte
+            return [.. bytes];
+        }
+
+        private static byte[] Varint(uint value)
+        {
+            var bytes = new List<byte>();
+            for (; value >= 0x80; value >>= 7)
+            {
+                bytes.Add((byte)(value | 0x80));
+            }
+            bytes.Add((byte)value);
+            return [.. bytes];
+        }
+    }
+}

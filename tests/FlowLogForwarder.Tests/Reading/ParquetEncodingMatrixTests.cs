@@ -357,8 +357,8 @@ public sealed class ParquetEncodingMatrixTests(ParquetEncodingMatrixFiles files)
     /// <summary>
     /// A file whose pkt-dstaddr column chunk spans several pages: DuckDB starts a new page only after 100 MB of
     /// values (PrimitiveColumnWriter's MAX_UNCOMPRESSED_PAGE_SIZE; it has no page size option), so 4,500 rows carry a
-    /// distinct value of 30,006 characters each (null every 7th row). DuckDB cuts them into a row group of 4,349 rows,
-    /// whose pkt-dstaddr pages hold 4,077 and 272 rows, and one of 151; the layout is read from the file, not assumed.
+    /// distinct value of 30,006 characters each (null every 7th row). DuckDB 1.5.6 cuts them into a row group of 4,346 rows,
+    /// whose pkt-dstaddr pages hold 4,077 and 269 rows, and one of 154; the layout is read from the file, not assumed.
     /// </summary>
     internal static class MultiPage
     {

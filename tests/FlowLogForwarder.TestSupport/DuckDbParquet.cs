@@ -32,6 +32,18 @@ public static class DuckDbParquet
         }
     }
 
+    /// <summary>Converts the text flow log in the file <paramref name="input"/> (header line, then records; <c>-</c> for
+    /// absent, an empty field for an empty string) to Parquet at <paramref name="output"/>, for logs too large to hold as one string.</summary>
+    /// <param name="input">The flow log as a text file (UTF-8).</param>
+    /// <param name="output">The Parquet file to write.</param>
+    /// <param name="rowGroupSize">Rows per row group.</param>
+    /// <param name="compression">DuckDB's codec: uncompressed, snappy, gzip, zstd, lz4 (written as LZ4_RAW) or brotli.</param>
+    /// <param name="parquetVersion">V1 (PLAIN for columns not dictionary-encoded) or V2 (DELTA_BINARY_PACKED and
+    /// DELTA_LENGTH_BYTE_ARRAY for them).</param>
+    public static Task WriteFileAsync(string input, string output, int rowGroupSize = 122_880, string compression = "gzip", string parquetVersion = "V1") =>
+        RunAsync(["--input", input, "--output", output, "--row-group-size", rowGroupSize.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--compression", compression, "--parquet-version", parquetVersion]);
+
     /// <summary>Writes <paramref name="rows"/> synthetic v5 records (AWS-like values) to <paramref name="output"/>.</summary>
     public static Task GenerateAsync(int rows, string output, int rowGroupSize = 122_880) =>
         RunAsync(["--generate", rows.ToString(System.Globalization.CultureInfo.InvariantCulture), "--output", output,

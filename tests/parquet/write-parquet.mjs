@@ -2,8 +2,12 @@
 // names with underscores, int32/int64/string as in AWS's table of Parquet types, null for an absent ('-') value.
 //   node write-parquet.mjs --input FLOWLOG.txt --output OUT.parquet [--row-group-size N] [--type column=DUCKDB_TYPE]...
 //   node write-parquet.mjs --generate ROWS --output OUT.parquet [--row-group-size N]
-// --input: a text flow log (header line, then records, fields separated by one space). --type overrides a column's
-// type (for a wrong schema). --generate: ROWS synthetic v5 records (for memory and throughput measurements).
+//   either with [--compression CODEC] [--parquet-version V1|V2]
+// --input: a text flow log (header line, then records, fields separated by one space; an empty field is an empty
+// string). --type overrides a column's type (for a wrong schema). --generate: ROWS synthetic v5 records (for memory
+// and throughput measurements). --compression: DuckDB's codec name (uncompressed, snappy, gzip, zstd, lz4, brotli).
+// --parquet-version: V2 makes DuckDB write DELTA_BINARY_PACKED and DELTA_LENGTH_BYTE_ARRAY for columns it does not
+// dictionary-encode (V1, the default, writes PLAIN for them).
 import { DuckDBInstance } from "@duckdb/node-api";
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
@@ -15,11 +19,13 @@ const { values: args } = parseArgs({
     output: { type: "string" },
     "row-group-size": { type: "string", default: "122880" },
     compression: { type: "string", default: "gzip" },
+    "parquet-version": { type: "string", default: "V1" },
     type: { type: "string", multiple: true, default: [] },
   },
 });
 if (!args.output || !!args.input === !!args.generate) {
-  console.error("usage: node write-parquet.mjs (--input FLOWLOG.txt | --generate ROWS) --output OUT.parquet [--row-group-size N] [--type column=TYPE]...");
+  console.error("usage: node write-parquet.mjs (--input FLOWLOG.txt | --generate ROWS) --output OUT.parquet [--row-group-size N] " +
+    "[--compression CODEC] [--parquet-version V1|V2] [--type column=TYPE]...");
   process.exit(2);
 }
 
@@ -32,6 +38,11 @@ const literal = (s) => `'${s.replaceAll("'", "''")}'`;
 const ident = (s) => `"${s.replaceAll('"', '""')}"`;
 const rowGroupSize = Number.parseInt(args["row-group-size"], 10);
 const compression = args.compression.toUpperCase();
+const parquetVersion = args["parquet-version"].toUpperCase();
+if (!/^[A-Z0-9_]+$/.test(compression) || !/^V[12]$/.test(parquetVersion)) {
+  console.error(`unknown --compression ${args.compression} or --parquet-version ${args["parquet-version"]}`);
+  process.exit(2);
+}
 
 const db = await DuckDBInstance.create(":memory:");
 const connection = await db.connect();
@@ -59,5 +70,6 @@ if (args.input) {
       CASE WHEN i % 2 = 0 THEN 'ingress' ELSE 'egress' END AS flow_direction, (1 + i % 8)::INTEGER AS traffic_path
     FROM range(${rows}) t(i)`;
 }
-await connection.run(`COPY (${select}) TO ${literal(args.output)} (FORMAT PARQUET, COMPRESSION ${compression}, ROW_GROUP_SIZE ${rowGroupSize})`);
+await connection.run(`COPY (${select}) TO ${literal(args.output)} (FORMAT PARQUET, COMPRESSION ${compression}, ROW_GROUP_SIZE ${rowGroupSize}, ` +
+  `PARQUET_VERSION ${parquetVersion})`);
 connection.closeSync();

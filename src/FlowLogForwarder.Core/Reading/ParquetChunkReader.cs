@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Buffers.Binary;
 using System.Buffers.Text;
 using System.IO.Compression;
+using K4os.Compression.LZ4;
 using Parquet.Meta;
 using Snappier;
 using ZstdSharp;
@@ -14,13 +15,14 @@ namespace FlowLogForwarder.Reading;
 /// saying what is wrong; the caller names the column and row group. Memory is one decompressed page and the column's
 /// dictionary rendered as text, never the row group: a string value is a slice of its page, a number is formatted into
 /// a small scratch buffer. Handles what AWS and common writers produce (data pages v1 and v2; PLAIN and dictionary
-/// encodings; RLE definition levels; UNCOMPRESSED, GZIP, SNAPPY and ZSTD); <see cref="CanRead"/> says which chunks
+/// encodings, DELTA_BINARY_PACKED numbers; RLE definition levels; UNCOMPRESSED, GZIP, SNAPPY, ZSTD, LZ4_RAW, BROTLI); <see cref="CanRead"/> says which chunks
 /// those are, and any other is decoded by Parquet.Net instead.
 /// </summary>
 internal sealed class ParquetChunkReader(ParquetColumnKind kind, bool nullable) : IDisposable
 {
-    /// <summary>The largest page decompressed: AWS's pages are about a megabyte; a header claiming more is corrupt or hostile.</summary>
-    public const int MaxPageBytes = 64 * 1024 * 1024;
+    /// <summary>The largest page decompressed: AWS's pages are about a megabyte and DuckDB starts a new one after 100 MB;
+    /// a header claiming more is corrupt or hostile.</summary>
+    public const int MaxPageBytes = 256 * 1024 * 1024;
 
     private readonly byte[] _number = new byte[24];
     private byte[] _chunk = [];
@@ -34,7 +36,8 @@ internal sealed class ParquetChunkReader(ParquetColumnKind kind, bool nullable) 
     private int _valueEnd;
     private RleBitPackedDecoder _levels;
     private RleBitPackedDecoder _indexes;
-    private bool _dictionaryPage;   // the current page's values are dictionary indexes
+    private DeltaBinaryPackedDecoder _deltas;
+    private Encoding _pageEncoding; // PLAIN, RLE_DICTIONARY (for both dictionary encodings) or DELTA_BINARY_PACKED
     private byte[]? _page;          // pooled, reused from page to page
     private byte[]? _dictionary;    // pooled: each dictionary entry as text
     private int[]? _dictionaryEnds; // pooled: where each entry ends in _dictionary
@@ -43,8 +46,10 @@ internal sealed class ParquetChunkReader(ParquetColumnKind kind, bool nullable) 
 
     /// <summary>True when this reader decodes <paramref name="chunk"/>'s codec and every encoding its footer lists.</summary>
     public static bool CanRead(ColumnMetaData chunk) =>
-        chunk.Codec is CompressionCodec.UNCOMPRESSED or CompressionCodec.GZIP or CompressionCodec.SNAPPY or CompressionCodec.ZSTD &&
-        chunk.Encodings.TrueForAll(e => e is Encoding.PLAIN or Encoding.PLAIN_DICTIONARY or Encoding.RLE_DICTIONARY or Encoding.RLE);
+        chunk.Codec is CompressionCodec.UNCOMPRESSED or CompressionCodec.GZIP or CompressionCodec.SNAPPY or CompressionCodec.ZSTD or
+            CompressionCodec.LZ4_RAW or CompressionCodec.BROTLI &&
+        chunk.Encodings.TrueForAll(e => e is Encoding.PLAIN or Encoding.PLAIN_DICTIONARY or Encoding.RLE_DICTIONARY or Encoding.RLE ||
+            e is Encoding.DELTA_BINARY_PACKED && chunk.Type is Parquet.Meta.Type.INT32 or Parquet.Meta.Type.INT64);
 
     /// <summary>Starts a row group: its column chunk is <paramref name="chunk"/> from <paramref name="start"/> for
     /// <paramref name="length"/> bytes and holds <paramref name="rows"/> rows.</summary>
@@ -80,7 +85,16 @@ internal sealed class ParquetChunkReader(ParquetColumnKind kind, bool nullable) 
                 throw Corrupt($"a definition level of {level} in a flat column");
             }
         }
-        if (_dictionaryPage)
+        if (_pageEncoding == Encoding.DELTA_BINARY_PACKED)
+        {
+            var value = _deltas.Next();
+            int written;
+            _ = kind == ParquetColumnKind.Int32
+                ? Utf8Formatter.TryFormat(unchecked((int)value), _number, out written)
+                : Utf8Formatter.TryFormat(value, _number, out written);
+            return _number.AsSpan(0, written);
+        }
+        if (_pageEncoding == Encoding.RLE_DICTIONARY)
         {
             var index = _indexes.Next();
             if ((uint)index >= (uint)_dictionaryCount)
@@ -224,7 +238,7 @@ internal sealed class ParquetChunkReader(ParquetColumnKind kind, bool nullable) 
         switch (header.Encoding)
         {
             case Encoding.PLAIN:
-                _dictionaryPage = false;
+                _pageEncoding = Encoding.PLAIN;
                 _values = page;
                 _valuePosition = position;
                 _valueEnd = end;
@@ -234,9 +248,14 @@ internal sealed class ParquetChunkReader(ParquetColumnKind kind, bool nullable) 
                 {
                     throw Corrupt("a dictionary-encoded page without a dictionary page before it");
                 }
-                _dictionaryPage = true;
+                _pageEncoding = Encoding.RLE_DICTIONARY;
                 // A page of nulls only may hold no values at all, not even the bit width.
                 _indexes = new RleBitPackedDecoder(page, Math.Min(position + 1, end), end, position < end ? page[position] : 0);
+                break;
+            case Encoding.DELTA_BINARY_PACKED when kind != ParquetColumnKind.Text:
+                _pageEncoding = Encoding.DELTA_BINARY_PACKED;
+                // A page of nulls only may hold no values at all, not even the header.
+                _deltas = position < end ? new DeltaBinaryPackedDecoder(page, position, end) : default;
                 break;
             default:
                 throw Corrupt($"a page encoded as {header.Encoding}, which its column chunk's metadata does not list");
@@ -287,6 +306,8 @@ internal sealed class ParquetChunkReader(ParquetColumnKind kind, bool nullable) 
                 CompressionCodec.GZIP => Gunzip(start, length, page.AsSpan(0, size)),
                 CompressionCodec.SNAPPY => Snappy.GetUncompressedLength(source) == size ? Snappy.Decompress(source, page) : -1,
                 CompressionCodec.ZSTD => (_zstd ??= new Decompressor()).Unwrap(source, page.AsSpan(0, size)),
+                CompressionCodec.LZ4_RAW => LZ4Codec.Decode(source, page.AsSpan(0, size)),
+                CompressionCodec.BROTLI => BrotliDecoder.TryDecompress(source, page.AsSpan(0, size), out var written) ? written : -1,
                 _ => throw Corrupt($"compressed with {_codec}"),
             };
         }

@@ -163,12 +163,16 @@ public sealed class ParquetPageDecodingTests : IDisposable
         { "ends 1 rows short", DataPage(Encoding.PLAIN, 2, [.. Int32s(1, 2)]), 3 },
         { "a page of 4 values where 3 rows are left", DataPage(Encoding.PLAIN, 4, [.. Int32s(1, 2, 3, 4)]), 3 },
         { "values end early", DataPage(Encoding.PLAIN, 3, [.. Int32s(1, 2)]), 3 },
-        { "at most 67108864 are read", Page(PageType.DATA_PAGE, 1, Encoding.PLAIN, [1, 0, 0, 0], uncompressed: 100_000_000), 1 },
+        { "at most 268435456 are read", Page(PageType.DATA_PAGE, 1, Encoding.PLAIN, [1, 0, 0, 0], uncompressed: 300_000_000), 1 },
         { "runs past the end of its column chunk", Page(PageType.DATA_PAGE, 1, Encoding.PLAIN, [1, 0, 0, 0])[..^1], 1 },
         { "without a dictionary page before it", DataPage(Encoding.RLE_DICTIONARY, 1, [1, 2, 0]), 1 },
         { "dictionary index 5 of a dictionary of 1 values",
             [.. Page(PageType.DICTIONARY_PAGE, 1, Encoding.PLAIN, [7, 0, 0, 0]), .. DataPage(Encoding.RLE_DICTIONARY, 1, [3, 2, 5])], 1 },
-        { "encoded as DELTA_BINARY_PACKED", DataPage(Encoding.DELTA_BINARY_PACKED, 1, [1, 0, 0, 0]), 1 },
+        { "encoded as DELTA_LENGTH_BYTE_ARRAY", DataPage(Encoding.DELTA_LENGTH_BYTE_ARRAY, 1, [1, 0, 0, 0]), 1 },
+        { "blocks of 1 values in 0 miniblocks", DataPage(Encoding.DELTA_BINARY_PACKED, 1, [1, 0, 0, 0]), 1 },
+        { "more values were asked of it than its header holds", DataPage(Encoding.DELTA_BINARY_PACKED, 2, [0x80, 0x01, 0x04, 0x01, 0x02]), 2 },
+        { "a bit width of 65", DataPage(Encoding.DELTA_BINARY_PACKED, 2, [0x80, 0x01, 0x04, 0x02, 0x02, 0x00, 65, 0, 0, 0]), 2 },
+        { "its miniblocks end early", DataPage(Encoding.DELTA_BINARY_PACKED, 2, [0x80, 0x01, 0x04, 0x02, 0x02, 0x00, 8, 0, 0, 0]), 2 },
     };
 
     [Theory]
@@ -186,6 +190,33 @@ public sealed class ParquetPageDecodingTests : IDisposable
             }
         });
         Assert.Contains(reason, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Delta_binary_packed_numbers_decode_as_the_specification_example_and_wrap_at_64_bits()
+    {
+        // The spec's example 1: 1..5 is first value 1, min delta 1, every miniblock 0 bits wide (block 128, 4 miniblocks).
+        byte[] ones = [0x80, 0x01, 0x04, 0x05, 0x02, 0x02, 0, 0, 0, 0];
+        // int32 minimum then maximum: one delta of 2^32 - 1, which needs 33 bits as a difference and wraps back to int32.
+        byte[] extremes = [0x80, 0x01, 0x04, 0x02, 0xFF, 0xFF, 0xFF, 0xFF, 0x0F, 0xFE, 0xFF, 0xFF, 0xFF, 0x1F, 0, 0, 0, 0];
+        // Deltas 7, -3, 100 (min -3; packed 10, 0, 103 at 7 bits) over a partial miniblock, padded to 32 values.
+        var packed = new byte[4 + 28];
+        packed[0] = 10 | (0 << 7);
+        packed[1] = (103 & 3) << 6;
+        packed[2] = 103 >> 2;
+        byte[] mixed = [0x80, 0x01, 0x04, 0x04, 0x14, 0x05, 7, 0, 0, 0, .. packed[..28]];
+
+        Assert.Equal(["1", "2", "3", "4", "5"], Read(ones, ParquetColumnKind.Int64, 5));
+        Assert.Equal(["-2147483648", "2147483647"], Read(extremes, ParquetColumnKind.Int32, 2));
+        Assert.Equal(["10", "17", "14", "114"], Read(mixed, ParquetColumnKind.Int64, 4));
+
+        static IEnumerable<string> Read(byte[] values, ParquetColumnKind kind, int rows)
+        {
+            var chunk = DataPage(Encoding.DELTA_BINARY_PACKED, rows, values);
+            using var reader = new ParquetChunkReader(kind, nullable: false);
+            reader.Start(chunk, 0, chunk.Length, CompressionCodec.UNCOMPRESSED, rows);
+            return [.. Enumerable.Range(0, rows).Select(_ => System.Text.Encoding.UTF8.GetString(reader.Next()))];
+        }
     }
 
     [Fact]

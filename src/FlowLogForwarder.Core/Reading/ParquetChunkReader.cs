@@ -48,8 +48,72 @@ internal sealed class ParquetChunkReader(ParquetColumnKind kind, bool nullable) 
     public static bool CanRead(ColumnMetaData chunk) =>
         chunk.Codec is CompressionCodec.UNCOMPRESSED or CompressionCodec.GZIP or CompressionCodec.SNAPPY or CompressionCodec.ZSTD or
             CompressionCodec.LZ4_RAW or CompressionCodec.BROTLI &&
-        chunk.Encodings.TrueForAll(e => e is Encoding.PLAIN or Encoding.PLAIN_DICTIONARY or Encoding.RLE_DICTIONARY or Encoding.RLE ||
+        // parquet-mr lists BIT_PACKED for optional columns whatever their levels use; a page whose levels are BIT_PACKED is refused.
+        chunk.Encodings.TrueForAll(e => e is Encoding.PLAIN or Encoding.PLAIN_DICTIONARY or Encoding.RLE_DICTIONARY or Encoding.RLE or Encoding.BIT_PACKED ||
             e is Encoding.DELTA_BINARY_PACKED && chunk.Type is Parquet.Meta.Type.INT32 or Parquet.Meta.Type.INT64);
+
+    /// <summary>
+    /// Walks the page headers of a column chunk of <paramref name="rows"/> rows without decompressing anything, so that
+    /// a chunk is refused whole, before any of its rows is handed out, when its pages do not fill it exactly, when a
+    /// page is of a kind a flat column does not have, when a dictionary page is not the first or its size does not fit
+    /// its count, or when its pages hold other than one value a row. Returns what decoding it will hold in memory.
+    /// </summary>
+    public static ParquetChunkLayout Survey(ReadOnlySpan<byte> chunk, long rows, ParquetColumnKind kind)
+    {
+        var position = 0;
+        long values = 0, largest = 0, total = 0, dictionary = 0;
+        var first = true;
+        while (position < chunk.Length)
+        {
+            var header = ParquetPageHeader.Read(chunk[position..]);
+            var body = position + header.HeaderBytes;
+            if (header.CompressedSize > chunk.Length - body)
+            {
+                throw Corrupt($"a page of {header.CompressedSize} bytes runs past the end of its column chunk");
+            }
+            if (header.UncompressedSize > MaxPageBytes)
+            {
+                throw Corrupt($"a page claims {header.UncompressedSize} bytes decompressed (at most {MaxPageBytes} are read)");
+            }
+            switch (header.Type)
+            {
+                case PageType.DICTIONARY_PAGE when first:
+                    long count = header.ValueCount;
+                    var fits = kind switch
+                    {
+                        ParquetColumnKind.Int32 => header.UncompressedSize == count * 4,
+                        ParquetColumnKind.Int64 => header.UncompressedSize == count * 8,
+                        _ => header.UncompressedSize >= count * 4,
+                    };
+                    if (count > rows || !fits)
+                    {
+                        throw Corrupt($"a dictionary of {count} values in {header.UncompressedSize} bytes for {rows} rows");
+                    }
+                    dictionary = DictionaryTextBytes(kind, (int)count, header.UncompressedSize) + count * sizeof(int);
+                    break;
+                case PageType.DICTIONARY_PAGE:
+                    throw Corrupt("a dictionary page after its first page");
+                case PageType.DATA_PAGE or PageType.DATA_PAGE_V2:
+                    values += header.ValueCount;
+                    break;
+                default:
+                    throw Corrupt($"a page of type {header.Type}, which a flow log column does not have");
+            }
+            largest = Math.Max(largest, header.UncompressedSize);
+            total += header.UncompressedSize;
+            first = false;
+            position = body + header.CompressedSize;
+        }
+        return values == rows ? new ParquetChunkLayout(largest, total, dictionary) : throw Corrupt($"its pages hold {values} values for {rows} rows");
+    }
+
+    // Text is at most 11 characters an int32 and 20 an int64, and a string's bytes (or "-") without its 4-byte length.
+    private static int DictionaryTextBytes(ParquetColumnKind kind, int count, int pageBytes) => kind switch
+    {
+        ParquetColumnKind.Int32 => count * 11,
+        ParquetColumnKind.Int64 => count * 20,
+        _ => pageBytes - count * 4 + count,
+    };
 
     /// <summary>Starts a row group: its column chunk is <paramref name="chunk"/> from <paramref name="start"/> for
     /// <paramref name="length"/> bytes and holds <paramref name="rows"/> rows.</summary>
@@ -104,7 +168,12 @@ internal sealed class ParquetChunkReader(ParquetColumnKind kind, bool nullable) 
             var start = index == 0 ? 0 : _dictionaryEnds![index - 1];
             return _dictionary.AsSpan(start, _dictionaryEnds![index] - start);
         }
-        return Plain(_values, ref _valuePosition, _valueEnd, _number);
+        var plain = Plain(_values, ref _valuePosition, _valueEnd, _number);
+        if (_pageRowsLeft == 0 && _valuePosition != _valueEnd)
+        {
+            throw Corrupt($"{_valueEnd - _valuePosition} bytes after its page's last value");
+        }
+        return plain;
     }
 
     // PLAIN: int32 and int64 little-endian, byte arrays each after a 4-byte length. Numbers are written into scratch.
@@ -182,7 +251,7 @@ internal sealed class ParquetChunkReader(ParquetColumnKind kind, bool nullable) 
                     StartPage(header, body, levelsInline: false);
                     return;
                 default:
-                    break; // an index page, or a data page without values: nothing to hand out
+                    break; // a data page without values (Survey refused every other kind): nothing to hand out
             }
         }
     }
@@ -275,9 +344,7 @@ internal sealed class ParquetChunkReader(ParquetColumnKind kind, bool nullable) 
         {
             throw Corrupt($"a dictionary of {count} values in {end - position} bytes");
         }
-        // Text is at most 20 characters a number, and a string's bytes (or "-") without its 4-byte length.
-        var size = kind == ParquetColumnKind.Text ? end - position + count : count * 20;
-        var dictionary = Rent(ref _dictionary, size);
+        var dictionary = Rent(ref _dictionary, DictionaryTextBytes(kind, count, end - position));
         RentEnds(count);
         var written = 0;
         for (var i = 0; i < count; i++)

@@ -26,6 +26,10 @@ public sealed class ParquetRecordSource : IRecordSource
     /// fewer; a corrupt or hostile footer may claim billions of all-null rows) is refused rather than allocated.</summary>
     public const int MaxRowGroupRows = 4 * 1024 * 1024;
 
+    /// <summary>The most memory decoding one row group may take (its columns' pages, dictionaries and, for columns
+    /// Parquet.Net decodes, their values), by its page headers: AWS's take a few megabytes; the function may have 512 MB.</summary>
+    public const long MaxRowGroupDecodeBytes = 256L * 1024 * 1024;
+
     /// <summary>The largest footer read: AWS's footers are kilobytes; a footer claiming more is corrupt or hostile.</summary>
     public const int MaxFooterBytes = 16 * 1024 * 1024;
 
@@ -289,11 +293,34 @@ public sealed class ParquetRecordSource : IRecordSource
         _groupBytes = ArrayPool<byte>.Shared.Rent(size);
         await _object.ReadAsync(start, _groupBytes.AsMemory(0, size), cancellationToken).ConfigureAwait(false);
         _text.Clear();
+        // Every chunk's pages are checked before any row of the group is handed out, and what decoding them holds is
+        // summed, so that a hostile object is refused whole rather than after some of its rows, or after its memory.
+        long need = 0;
+        for (var c = 0; c < _columns.Length; c++)
+        {
+            var meta = group.Columns[c].MetaData!;
+            ParquetChunkLayout layout;
+            try
+            {
+                layout = ParquetChunkReader.Survey(_groupBytes.AsSpan((int)(chunks[c].Start - start), chunks[c].Size), _rows, _columns[c].Kind);
+            }
+            catch (UnreadableObjectException ex)
+            {
+                throw new UnreadableObjectException(
+                    $"corrupt Parquet row group {index + 1} (rows {_firstRow + 1}-{_firstRow + _rows}), column '{_columns[c].Field.Name}': {ex.Message}", ex);
+            }
+            _paged[c] = ParquetChunkReader.CanRead(meta);
+            need += _paged[c] ? layout.LargestPageBytes + layout.DictionaryBytes : layout.PageBytes + _rows * 24L; // values, levels and text a row
+        }
+        if (need > MaxRowGroupDecodeBytes)
+        {
+            throw new UnreadableObjectException($"Parquet row group {index + 1} (rows {_firstRow + 1}-{_firstRow + _rows}) needs {need} bytes " +
+                $"to decode, more than the {MaxRowGroupDecodeBytes} one row group may take");
+        }
         ParquetRowGroupReader? reader = null;
         for (var c = 0; c < _columns.Length; c++)
         {
             var meta = group.Columns[c].MetaData!;
-            _paged[c] = ParquetChunkReader.CanRead(meta);
             if (_paged[c])
             {
                 _pages[c].Start(_groupBytes, (int)(chunks[c].Start - start), chunks[c].Size, meta.Codec, _rows);

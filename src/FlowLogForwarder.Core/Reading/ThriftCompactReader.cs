@@ -37,7 +37,12 @@ internal ref struct ThriftCompactReader(ReadOnlySpan<byte> bytes)
     /// <summary>Reads an i32 field's value.</summary>
     public int Int32(byte type)
     {
-        var value = type is 3 or 4 or 5 ? ZigZag(Varint()) : throw Corrupt($"an integer field has type {type}");
+        var value = type switch
+        {
+            3 => (sbyte)Byte(), // an i8 is one raw byte; i16 and i32 are zigzag varints
+            4 or 5 => ZigZag(Varint()),
+            _ => throw Corrupt($"an integer field has type {type}"),
+        };
         return value is >= int.MinValue and <= int.MaxValue ? (int)value : throw Corrupt($"an i32 field holds {value}");
     }
 

@@ -219,6 +219,102 @@ public sealed class ParquetPageDecodingTests : IDisposable
         }
     }
 
+    public static TheoryData<string, byte[], long> BadLayouts => new()
+    {
+        { "a page of type INDEX_PAGE", [.. Page(PageType.INDEX_PAGE, 0, Encoding.PLAIN, []), .. DataPage(Encoding.PLAIN, 1, [.. Int32s(1)])], 1 },
+        { "a dictionary page after its first page",
+            [.. DataPage(Encoding.PLAIN, 1, [.. Int32s(1)]), .. Page(PageType.DICTIONARY_PAGE, 1, Encoding.PLAIN, [.. Int32s(1)])], 2 },
+        { "a dictionary of 3 values in 8 bytes", Page(PageType.DICTIONARY_PAGE, 3, Encoding.PLAIN, [.. Int32s(1, 2)]), 3 },
+        { "a dictionary of 5 values in 20 bytes for 3 rows", Page(PageType.DICTIONARY_PAGE, 5, Encoding.PLAIN, [.. Int32s(1, 2, 3, 4, 5)]), 3 },
+        { "its pages hold 2 values for 3 rows", DataPage(Encoding.PLAIN, 2, [.. Int32s(1, 2)]), 3 },
+        { "its pages hold 4 values for 3 rows", [.. DataPage(Encoding.PLAIN, 2, [.. Int32s(1, 2)]), .. DataPage(Encoding.PLAIN, 2, [.. Int32s(3, 4)])], 3 },
+        { "runs past the end of its column chunk", DataPage(Encoding.PLAIN, 1, [.. Int32s(1)])[..^1], 1 },
+        { "at most 268435456 are read", Page(PageType.DATA_PAGE, 1, Encoding.PLAIN, [1, 0, 0, 0], uncompressed: 300_000_000), 1 },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadLayouts))]
+    public void A_chunk_whose_pages_do_not_add_up_is_refused_before_any_row_is_read(string reason, byte[] chunk, long rows)
+    {
+        var error = Assert.Throws<UnreadableObjectException>(() => ParquetChunkReader.Survey(chunk, rows, ParquetColumnKind.Int32));
+
+        Assert.Contains(reason, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_survey_states_the_largest_page_all_pages_and_the_dictionary_as_text()
+    {
+        byte[] chunk = [.. Page(PageType.DICTIONARY_PAGE, 2, Encoding.PLAIN, [.. Int32s(7, 8)]), .. DataPage(Encoding.PLAIN, 3, [.. Int32s(1, 2, 3)]),
+            .. DataPage(Encoding.PLAIN, 1, [.. Int32s(4)])];
+
+        Assert.Equal(new ParquetChunkLayout(12, 24, 2 * 11 + 2 * 4), ParquetChunkReader.Survey(chunk, 4, ParquetColumnKind.Int32));
+    }
+
+    [Fact]
+    public void Bytes_after_a_plain_page_s_last_value_are_unreadable()
+    {
+        var chunk = DataPage(Encoding.PLAIN, 1, [.. Int32s(1, 2)]);
+        using var reader = new ParquetChunkReader(ParquetColumnKind.Int32, nullable: false);
+        reader.Start(chunk, 0, chunk.Length, CompressionCodec.UNCOMPRESSED, 1);
+
+        var error = Assert.Throws<UnreadableObjectException>(() => reader.Next());
+        Assert.Contains("4 bytes after its page's last value", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Bytes_that_are_not_UTF_8_pass_through_as_the_text_path_reads_them()
+    {
+        // The pipeline then skips the record as not UTF-8, counted, exactly as it skips such a line of a text object.
+        var chunk = DataPage(Encoding.PLAIN, 1, [1, 0, 0, 0, 0xFF]);
+        using var reader = new ParquetChunkReader(ParquetColumnKind.Text, nullable: false);
+        reader.Start(chunk, 0, chunk.Length, CompressionCodec.UNCOMPRESSED, 1);
+
+        Assert.Equal([0xFF], reader.Next().ToArray());
+    }
+
+    [Fact]
+    public async Task A_row_group_whose_pages_claim_more_memory_than_one_may_take_is_refused_before_any_of_its_rows()
+    {
+        // Two columns of the second row group rewritten as one page each that claims 200 MiB decompressed: each page is
+        // within the page limit, together they are over the row group's.
+        var path = Path.Combine(_dir, "claims.parquet");
+        await DuckDbParquet.GenerateAsync(4_096, path, rowGroupSize: 2_048);
+        var bytes = await File.ReadAllBytesAsync(path);
+        await using (var file = File.OpenRead(path))
+        await using (var parquet = await Parquet.ParquetReader.CreateAsync(file))
+        {
+            foreach (var chunk in parquet.Metadata!.RowGroups[1].Columns.Where(c => c.MetaData!.PathInSchema[0] is "srcaddr" or "dstaddr").Select(c => c.MetaData!))
+            {
+                var start = (int)(chunk.DictionaryPageOffset is > 0 and var d ? Math.Min(d, chunk.DataPageOffset) : chunk.DataPageOffset);
+                var length = (int)chunk.TotalCompressedSize;
+                var header = Page(PageType.DATA_PAGE, 2_048, Encoding.PLAIN, [], uncompressed: 200 << 20);
+                var filler = length - header.Length;
+                header = Page(PageType.DATA_PAGE, 2_048, Encoding.PLAIN, new byte[filler], uncompressed: 200 << 20);
+                header = Page(PageType.DATA_PAGE, 2_048, Encoding.PLAIN, new byte[filler - (header.Length - length)], uncompressed: 200 << 20);
+                Assert.Equal(length, header.Length);
+                header.CopyTo(bytes, start);
+            }
+        }
+        await File.WriteAllBytesAsync(path, bytes);
+
+        await using var source = new ParquetRecordSource(FileObjectRanges.Open(path), 64 * 1024);
+        var rows = 0;
+        var error = await Assert.ThrowsAsync<UnreadableObjectException>(async () =>
+        {
+            while (await source.ReadAsync(CancellationToken.None))
+            {
+                while (source.TryTake(out _))
+                {
+                    rows++;
+                }
+            }
+        });
+
+        Assert.Equal(1 + 2_048, rows); // the header and the first row group, none of the second
+        Assert.StartsWith("Parquet row group 2 (rows 2049-4096) needs ", error.Message, StringComparison.Ordinal);
+        Assert.EndsWith("more than the 268435456 one row group may take", error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void A_gzip_page_that_decompresses_to_other_than_its_stated_size_is_unreadable()
     {

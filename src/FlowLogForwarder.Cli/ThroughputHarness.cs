@@ -62,10 +62,13 @@ internal static class ThroughputHarness
         var pipeline = new FlowLogPipeline(CreateExporter(wire, http, sink.Endpoint, compression), pipelineOptions with { Protocol = wire },
             TimeProvider.System);
         allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+        var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         var run = Stopwatch.StartNew();
         var summary = await pipeline.ForwardAsync(File.OpenRead(path), FlowLogSource.FromKey("bench", Path.GetFileName(path)), cancellationToken)
             .ConfigureAwait(false);
         run.Stop();
+        // The whole process's CPU (the in-process receiver included): on a machine of N cores, N / this is the ceiling.
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
         var runAllocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
 
         var seconds = run.Elapsed.TotalSeconds;
@@ -78,11 +81,12 @@ internal static class ThroughputHarness
             .AppendLine(c, $"gunzip alone:  {baseline.Elapsed.TotalSeconds:F3} s  ({textBytes / 1e6 / baseline.Elapsed.TotalSeconds:F0} MB/s, {summary.RecordsRead / baseline.Elapsed.TotalSeconds:N0} records/s)")
             .AppendLine(c, $"no network:    {offline.Elapsed.TotalSeconds:F3} s  ({offlineSummary.RecordsRead / offline.Elapsed.TotalSeconds:N0} records/s: gunzip, parse, map, JSON, batch; {offlineAllocated / (double)Math.Max(1, offlineSummary.RecordsRead):F1} B allocated/record)")
             .AppendLine(c, $"forwarding:    {seconds:F3} s  ({summary.RecordsForwarded / seconds:N0} records/s, {textBytes / 1e6 / seconds:F0} MB/s of text, {summary.BytesJson / 1e6 / seconds:F0} MB/s of JSON; {runAllocated / (double)Math.Max(1, summary.RecordsRead):F1} B allocated/record)")
+            .AppendLine(c, $"CPU:           {cpu.TotalMicroseconds / forwarded:F2} µs a record over all threads, {cpu.TotalSeconds / seconds:F2} of {Environment.ProcessorCount} cores busy")
             .AppendLine(c, $"ratio:         {seconds / baseline.Elapsed.TotalSeconds:F2}x plain decompression")
             .AppendLine(c, $"sent:          {sink.Requests} requests, {summary.BytesJson / 1e6:F1} MB JSON ({summary.BytesJson / (double)Math.Max(1, summary.RecordsForwarded):F1} B/record), {sink.BodyBytes / 1e6:F1} MB on the wire ({compression}: {summary.BytesOut / (double)Math.Max(1, summary.RecordsForwarded):F1} B/record)")
             .AppendLine(c, $"peak RSS:      {peakRss:F1} MiB (whole process, generation included when it ran)")
             // One line for scripts that collect runs.
-            .AppendLine(c, $"result: records_per_s={summary.RecordsForwarded / seconds:F0} json_bytes_per_record={summary.BytesJson / forwarded:F1} wire_bytes_per_record={summary.BytesOut / forwarded:F1} peak_rss_mib={peakRss:F1}");
+            .AppendLine(c, $"result: records_per_s={summary.RecordsForwarded / seconds:F0} json_bytes_per_record={summary.BytesJson / forwarded:F1} wire_bytes_per_record={summary.BytesOut / forwarded:F1} peak_rss_mib={peakRss:F1} cpu_us_per_record={cpu.TotalMicroseconds / forwarded:F2}");
         await output.WriteAsync(report.ToString()).ConfigureAwait(false);
         return summary.RecordsForwarded == summary.RecordsRead && sink.BodyBytes == summary.BytesOut ? 0 : 1;
     }

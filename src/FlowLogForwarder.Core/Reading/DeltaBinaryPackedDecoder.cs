@@ -51,6 +51,12 @@ internal struct DeltaBinaryPackedDecoder
         _miniblock = _miniblocks;
     }
 
+    /// <summary>Values not yet read.</summary>
+    public readonly long Remaining => _remaining;
+
+    /// <summary>Once every value is read, where the encoded values end (DELTA_LENGTH_BYTE_ARRAY's bytes follow).</summary>
+    public readonly int Position => _position;
+
     /// <summary>The next value.</summary>
     public long Next()
     {

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Buffers.Binary;
 using System.Buffers.Text;
 using System.IO.Compression;
+using System.Runtime.CompilerServices;
 using K4os.Compression.LZ4;
 using Parquet.Meta;
 using Snappier;
@@ -15,7 +16,7 @@ namespace FlowLogForwarder.Reading;
 /// saying what is wrong; the caller names the column and row group. Memory is one decompressed page and the column's
 /// dictionary rendered as text, never the row group: a string value is a slice of its page, a number is formatted into
 /// a small scratch buffer. Handles what AWS and common writers produce (data pages v1 and v2; PLAIN and dictionary
-/// encodings, DELTA_BINARY_PACKED numbers; RLE definition levels; UNCOMPRESSED, GZIP, SNAPPY, ZSTD, LZ4_RAW, BROTLI); <see cref="CanRead"/> says which chunks
+/// encodings, DELTA_BINARY_PACKED numbers and DELTA_LENGTH_BYTE_ARRAY strings; RLE definition levels; UNCOMPRESSED, GZIP, SNAPPY, ZSTD, LZ4_RAW, BROTLI); <see cref="CanRead"/> says which chunks
 /// those are, and any other is decoded by Parquet.Net instead.
 /// </summary>
 internal sealed class ParquetChunkReader(ParquetColumnKind kind, bool nullable) : IDisposable
@@ -41,8 +42,13 @@ internal sealed class ParquetChunkReader(ParquetColumnKind kind, bool nullable) 
     private byte[]? _page;          // pooled, reused from page to page
     private byte[]? _dictionary;    // pooled: each dictionary entry as text
     private int[]? _dictionaryEnds; // pooled: where each entry ends in _dictionary
+    private int[]? _lengths;        // the current DELTA_LENGTH_BYTE_ARRAY page's value lengths
+    private int _lengthCount;
+    private int _nextLength;
     private int _dictionaryCount = -1;
     private Decompressor? _zstd;
+
+    private const int PooledBytes = 1024 * 1024;
 
     /// <summary>True when this reader decodes <paramref name="chunk"/>'s codec and every encoding its footer lists.</summary>
     public static bool CanRead(ColumnMetaData chunk) =>
@@ -50,7 +56,8 @@ internal sealed class ParquetChunkReader(ParquetColumnKind kind, bool nullable) 
             CompressionCodec.LZ4_RAW or CompressionCodec.BROTLI &&
         // parquet-mr lists BIT_PACKED for optional columns whatever their levels use; a page whose levels are BIT_PACKED is refused.
         chunk.Encodings.TrueForAll(e => e is Encoding.PLAIN or Encoding.PLAIN_DICTIONARY or Encoding.RLE_DICTIONARY or Encoding.RLE or Encoding.BIT_PACKED ||
-            e is Encoding.DELTA_BINARY_PACKED && chunk.Type is Parquet.Meta.Type.INT32 or Parquet.Meta.Type.INT64);
+            e is Encoding.DELTA_BINARY_PACKED && chunk.Type is Parquet.Meta.Type.INT32 or Parquet.Meta.Type.INT64 ||
+            e is Encoding.DELTA_LENGTH_BYTE_ARRAY && chunk.Type is Parquet.Meta.Type.BYTE_ARRAY);
 
     /// <summary>
     /// Walks the page headers of a column chunk of <paramref name="rows"/> rows without decompressing anything, so that
@@ -58,10 +65,10 @@ internal sealed class ParquetChunkReader(ParquetColumnKind kind, bool nullable) 
     /// page is of a kind a flat column does not have, when a dictionary page is not the first or its size does not fit
     /// its count, or when its pages hold other than one value a row. Returns what decoding it will hold in memory.
     /// </summary>
-    public static ParquetChunkLayout Survey(ReadOnlySpan<byte> chunk, long rows, ParquetColumnKind kind)
+    public static ParquetChunkLayout Survey(ReadOnlySpan<byte> chunk, long rows, ParquetColumnKind kind, CompressionCodec codec)
     {
         var position = 0;
-        long values = 0, largest = 0, total = 0, dictionary = 0;
+        long values = 0, largest = 0, total = 0, dictionary = 0, pageValues = 0;
         var first = true;
         while (position < chunk.Length)
         {
@@ -74,6 +81,10 @@ internal sealed class ParquetChunkReader(ParquetColumnKind kind, bool nullable) 
             if (header.UncompressedSize > MaxPageBytes)
             {
                 throw Corrupt($"a page claims {header.UncompressedSize} bytes decompressed (at most {MaxPageBytes} are read)");
+            }
+            if (codec == CompressionCodec.ZSTD && header.IsCompressed)
+            {
+                CheckZstdFrame(chunk.Slice(body, header.CompressedSize), header);
             }
             switch (header.Type)
             {
@@ -95,6 +106,7 @@ internal sealed class ParquetChunkReader(ParquetColumnKind kind, bool nullable) 
                     throw Corrupt("a dictionary page after its first page");
                 case PageType.DATA_PAGE or PageType.DATA_PAGE_V2:
                     values += header.ValueCount;
+                    pageValues = Math.Max(pageValues, header.ValueCount);
                     break;
                 default:
                     throw Corrupt($"a page of type {header.Type}, which a flow log column does not have");
@@ -104,7 +116,40 @@ internal sealed class ParquetChunkReader(ParquetColumnKind kind, bool nullable) 
             first = false;
             position = body + header.CompressedSize;
         }
-        return values == rows ? new ParquetChunkLayout(largest, total, dictionary) : throw Corrupt($"its pages hold {values} values for {rows} rows");
+        return values == rows
+            ? new ParquetChunkLayout(largest, total, dictionary, kind == ParquetColumnKind.Text ? pageValues * sizeof(int) : 0)
+            : throw Corrupt($"its pages hold {values} values for {rows} rows");
+    }
+
+    // A zstd frame states its size in its header, and Parquet.Net's decoder allocates what it states: a page is refused
+    // unless its frame states exactly what the page header says (RFC 8878, 3.1.1.1: magic, descriptor, window, dictionary id, size).
+    private static void CheckZstdFrame(ReadOnlySpan<byte> page, ParquetPageHeader header)
+    {
+        var levels = header.Type == PageType.DATA_PAGE_V2 ? header.DefinitionLevelBytes + header.RepetitionLevelBytes : 0;
+        var frame = levels <= page.Length ? page[levels..] : [];
+        if (frame.Length < 5 || BinaryPrimitives.ReadUInt32LittleEndian(frame) != 0xFD2FB528)
+        {
+            throw Corrupt("a ZSTD page that does not start with a zstd frame");
+        }
+        var descriptor = frame[4];
+        var singleSegment = (descriptor & 0x20) != 0;
+        var sizeBytes = (descriptor >> 6) switch { 0 => singleSegment ? 1 : 0, 1 => 2, 2 => 4, _ => 8 };
+        var at = 5 + (singleSegment ? 0 : 1) + (descriptor & 3) switch { 0 => 0, 1 => 1, 2 => 2, _ => 4 };
+        if (sizeBytes == 0 || frame.Length < at + sizeBytes)
+        {
+            throw Corrupt("a ZSTD page whose frame does not state its size");
+        }
+        var size = sizeBytes switch
+        {
+            1 => frame[at],
+            2 => BinaryPrimitives.ReadUInt16LittleEndian(frame[at..]) + 256UL,
+            4 => BinaryPrimitives.ReadUInt32LittleEndian(frame[at..]),
+            _ => BinaryPrimitives.ReadUInt64LittleEndian(frame[at..]),
+        };
+        if (size != (ulong)(header.UncompressedSize - levels))
+        {
+            throw Corrupt($"a ZSTD page whose frame states {size} bytes where its header says {header.UncompressedSize - levels}");
+        }
     }
 
     // Text is at most 11 characters an int32 and 20 an int64, and a string's bytes (or "-") without its 4-byte length.
@@ -116,9 +161,13 @@ internal sealed class ParquetChunkReader(ParquetColumnKind kind, bool nullable) 
     };
 
     /// <summary>Starts a row group: its column chunk is <paramref name="chunk"/> from <paramref name="start"/> for
-    /// <paramref name="length"/> bytes and holds <paramref name="rows"/> rows.</summary>
-    public void Start(byte[] chunk, int start, int length, CompressionCodec codec, long rows)
+    /// <paramref name="length"/> bytes, holds <paramref name="rows"/> rows and was surveyed as <paramref name="layout"/>.</summary>
+    public void Start(byte[] chunk, int start, int length, CompressionCodec codec, long rows, ParquetChunkLayout layout)
     {
+        Release(ref _page, layout.LargestPageBytes);
+        Release(ref _dictionary, layout.DictionaryBytes);
+        Release(ref _dictionaryEnds, layout.DictionaryBytes);
+        Release(ref _lengths, layout.LengthBytes);
         _chunk = chunk;
         _position = start;
         _chunkEnd = start + length;
@@ -127,6 +176,9 @@ internal sealed class ParquetChunkReader(ParquetColumnKind kind, bool nullable) 
         _pageRowsLeft = 0;
         _dictionaryCount = -1;
     }
+
+    /// <summary>The bytes of the buffers this reader holds between row groups (its page, dictionary and lengths).</summary>
+    internal long HeldBytes => (_page?.Length ?? 0L) + (_dictionary?.Length ?? 0L) + 4L * (_dictionaryEnds?.Length ?? 0) + 4L * (_lengths?.Length ?? 0);
 
     /// <summary>The next row's value as text, valid until the next call; corrupt data throws <see cref="UnreadableObjectException"/>.</summary>
     public ReadOnlySpan<byte> Next()
@@ -168,12 +220,29 @@ internal sealed class ParquetChunkReader(ParquetColumnKind kind, bool nullable) 
             var start = index == 0 ? 0 : _dictionaryEnds![index - 1];
             return _dictionary.AsSpan(start, _dictionaryEnds![index] - start);
         }
-        var plain = Plain(_values, ref _valuePosition, _valueEnd, _number);
+        var plain = _pageEncoding == Encoding.DELTA_LENGTH_BYTE_ARRAY ? NextOfLength() : Plain(_values, ref _valuePosition, _valueEnd, _number);
         if (_pageRowsLeft == 0 && _valuePosition != _valueEnd)
         {
             throw Corrupt($"{_valueEnd - _valuePosition} bytes after its page's last value");
         }
         return plain;
+    }
+
+    // DELTA_LENGTH_BYTE_ARRAY: every value's length first (DELTA_BINARY_PACKED), then the values' bytes back to back.
+    private ReadOnlySpan<byte> NextOfLength()
+    {
+        if (_nextLength == _lengthCount)
+        {
+            throw Corrupt($"more values than the {_lengthCount} lengths its page holds");
+        }
+        var length = _lengths![_nextLength++];
+        if (length > _valueEnd - _valuePosition)
+        {
+            throw Corrupt($"a value of {length} bytes with {_valueEnd - _valuePosition} left in its page");
+        }
+        var value = _values.AsSpan(_valuePosition, length);
+        _valuePosition += length;
+        return length == 0 ? "-"u8 : value;
     }
 
     // PLAIN: int32 and int64 little-endian, byte arrays each after a 4-byte length. Numbers are written into scratch.
@@ -321,6 +390,30 @@ internal sealed class ParquetChunkReader(ParquetColumnKind kind, bool nullable) 
                 // A page of nulls only may hold no values at all, not even the bit width.
                 _indexes = new RleBitPackedDecoder(page, Math.Min(position + 1, end), end, position < end ? page[position] : 0);
                 break;
+            case Encoding.DELTA_LENGTH_BYTE_ARRAY when kind == ParquetColumnKind.Text:
+                _pageEncoding = Encoding.DELTA_LENGTH_BYTE_ARRAY;
+                _values = page;
+                _valueEnd = end;
+                _valuePosition = end;
+                _lengthCount = 0;
+                _nextLength = 0;
+                if (position < end)
+                {
+                    var lengths = new DeltaBinaryPackedDecoder(page, position, end);
+                    if (lengths.Remaining > header.ValueCount)
+                    {
+                        throw Corrupt($"{lengths.Remaining} value lengths in a page of {header.ValueCount} values");
+                    }
+                    _lengthCount = (int)lengths.Remaining;
+                    var buffer = Rent(ref _lengths, _lengthCount);
+                    for (var i = 0; i < _lengthCount; i++)
+                    {
+                        var length = lengths.Next();
+                        buffer[i] = length is >= 0 and <= int.MaxValue ? (int)length : throw Corrupt($"a value length of {length}");
+                    }
+                    _valuePosition = lengths.Position;
+                }
+                break;
             case Encoding.DELTA_BINARY_PACKED when kind != ParquetColumnKind.Text:
                 _pageEncoding = Encoding.DELTA_BINARY_PACKED;
                 // A page of nulls only may hold no values at all, not even the header.
@@ -345,14 +438,14 @@ internal sealed class ParquetChunkReader(ParquetColumnKind kind, bool nullable) 
             throw Corrupt($"a dictionary of {count} values in {end - position} bytes");
         }
         var dictionary = Rent(ref _dictionary, DictionaryTextBytes(kind, count, end - position));
-        RentEnds(count);
+        var ends = Rent(ref _dictionaryEnds, count);
         var written = 0;
         for (var i = 0; i < count; i++)
         {
             var value = Plain(page, ref position, end, _number);
             value.CopyTo(dictionary.AsSpan(written));
             written += value.Length;
-            _dictionaryEnds![i] = written;
+            ends[i] = written;
         }
         _dictionaryCount = count;
     }
@@ -398,31 +491,31 @@ internal sealed class ParquetChunkReader(ParquetColumnKind kind, bool nullable) 
         return total == destination.Length && gzip.Read(extra) == 0 ? total : -1;
     }
 
-    private static byte[] Rent(ref byte[]? buffer, int size)
+    // Buffers of a megabyte or less come from the shared pool and are kept from row group to row group (AWS's pages);
+    // a larger one is allocated for the row group that needs it and let go at the next one that does not, so that what
+    // a column holds follows the current row group's layout, and no giant array is parked in the shared pool.
+    private static T[] Rent<T>(ref T[]? buffer, int size)
     {
         if (buffer is null || buffer.Length < size)
         {
-            if (buffer is not null)
-            {
-                ArrayPool<byte>.Shared.Return(buffer);
-            }
-            buffer = null;
-            buffer = ArrayPool<byte>.Shared.Rent(Math.Max(size, 1));
+            Release(ref buffer);
+            buffer = size * Unsafe.SizeOf<T>() <= PooledBytes ? ArrayPool<T>.Shared.Rent(Math.Max(size, 1)) : GC.AllocateUninitializedArray<T>(size);
         }
         return buffer;
     }
 
-    private void RentEnds(int count)
+    private static void Release<T>(ref T[]? buffer, long keep = 0)
     {
-        if (_dictionaryEnds is null || _dictionaryEnds.Length < count)
+        if (buffer is null || (long)buffer.Length * Unsafe.SizeOf<T>() <= Math.Max(keep, PooledBytes))
         {
-            if (_dictionaryEnds is not null)
+            if (buffer is not null && keep < 0)
             {
-                ArrayPool<int>.Shared.Return(_dictionaryEnds);
+                ArrayPool<T>.Shared.Return(buffer); // only at the end: pooled buffers are kept otherwise
+                buffer = null;
             }
-            _dictionaryEnds = null;
-            _dictionaryEnds = ArrayPool<int>.Shared.Rent(Math.Max(count, 1));
+            return;
         }
+        buffer = null; // a large buffer this row group does not need: the collector takes it
     }
 
     private static UnreadableObjectException Corrupt(string what) => new(what);
@@ -430,21 +523,10 @@ internal sealed class ParquetChunkReader(ParquetColumnKind kind, bool nullable) 
     /// <inheritdoc />
     public void Dispose()
     {
-        if (_page is not null)
-        {
-            ArrayPool<byte>.Shared.Return(_page);
-            _page = null;
-        }
-        if (_dictionary is not null)
-        {
-            ArrayPool<byte>.Shared.Return(_dictionary);
-            _dictionary = null;
-        }
-        if (_dictionaryEnds is not null)
-        {
-            ArrayPool<int>.Shared.Return(_dictionaryEnds);
-            _dictionaryEnds = null;
-        }
+        Release(ref _page, keep: -1);
+        Release(ref _dictionary, keep: -1);
+        Release(ref _dictionaryEnds, keep: -1);
+        Release(ref _lengths, keep: -1);
         _zstd?.Dispose();
     }
 }

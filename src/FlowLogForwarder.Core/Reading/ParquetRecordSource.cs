@@ -44,7 +44,8 @@ public sealed class ParquetRecordSource : IRecordSource
     private ParquetReader? _reader;
     private ParquetColumnText[] _columns = [];
     private ParquetChunkReader[] _pages = [];
-    private bool[] _paged = [];    // per column of the current row group: read page by page, else by Parquet.Net into _text
+    private bool[] _paged = [];
+    private ParquetChunkLayout[] _layouts = [];    // per column of the current row group: read page by page, else by Parquet.Net into _text
     private UnreadableObjectException? _fault; // found while rows were taken; raised by the next read
     private readonly ParquetTextBuffer _text = new(); // the values of the columns Parquet.Net decodes, column after column
     private byte[] _header = [];
@@ -220,6 +221,7 @@ public sealed class ParquetRecordSource : IRecordSource
             _columns = Columns(_reader.Schema);
             _pages = [.. _columns.Select(c => new ParquetChunkReader(c.Kind, c.Field.MaxDefinitionLevel > 0))];
             _paged = new bool[_columns.Length];
+            _layouts = new ParquetChunkLayout[_columns.Length];
         }
         catch (Exception ex) when (IsDecodingFault(ex))
         {
@@ -302,15 +304,19 @@ public sealed class ParquetRecordSource : IRecordSource
             ParquetChunkLayout layout;
             try
             {
-                layout = ParquetChunkReader.Survey(_groupBytes.AsSpan((int)(chunks[c].Start - start), chunks[c].Size), _rows, _columns[c].Kind);
+                layout = ParquetChunkReader.Survey(_groupBytes.AsSpan((int)(chunks[c].Start - start), chunks[c].Size), _rows, _columns[c].Kind, meta.Codec);
             }
             catch (UnreadableObjectException ex)
             {
                 throw new UnreadableObjectException(
                     $"corrupt Parquet row group {index + 1} (rows {_firstRow + 1}-{_firstRow + _rows}), column '{_columns[c].Field.Name}': {ex.Message}", ex);
             }
+            _layouts[c] = layout;
             _paged[c] = ParquetChunkReader.CanRead(meta);
-            need += _paged[c] ? layout.LargestPageBytes + layout.DictionaryBytes : layout.PageBytes + _rows * 24L; // values, levels and text a row
+            // Parquet.Net holds a chunk's pages, and for strings their UTF-16 values and our UTF-8 text besides (about
+            // five times the pages), and a value and a level a row.
+            need += _paged[c] ? layout.LargestPageBytes + layout.DictionaryBytes + layout.LengthBytes
+                : layout.PageBytes * (_columns[c].Kind == ParquetColumnKind.Text ? 5 : 2) + _rows * 24L;
         }
         if (need > MaxRowGroupDecodeBytes)
         {
@@ -323,7 +329,7 @@ public sealed class ParquetRecordSource : IRecordSource
             var meta = group.Columns[c].MetaData!;
             if (_paged[c])
             {
-                _pages[c].Start(_groupBytes, (int)(chunks[c].Start - start), chunks[c].Size, meta.Codec, _rows);
+                _pages[c].Start(_groupBytes, (int)(chunks[c].Start - start), chunks[c].Size, meta.Codec, _rows, _layouts[c]);
                 continue;
             }
             if (reader is null)

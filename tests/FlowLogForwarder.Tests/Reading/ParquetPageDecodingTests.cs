@@ -137,7 +137,7 @@ public sealed class ParquetPageDecodingTests : IDisposable
     {
         var chunk = DataPage(Encoding.PLAIN, 4, [.. Int32s(1, -2, int.MaxValue, int.MinValue)]);
         using var reader = new ParquetChunkReader(ParquetColumnKind.Int32, nullable: false);
-        reader.Start(chunk, 0, chunk.Length, CompressionCodec.UNCOMPRESSED, 4);
+        reader.Start(chunk, 0, chunk.Length, CompressionCodec.UNCOMPRESSED, 4, default);
 
         Assert.Equal(["1", "-2", "2147483647", "-2147483648"], Enumerable.Range(0, 4).Select(_ => System.Text.Encoding.UTF8.GetString(reader.Next())));
     }
@@ -153,7 +153,7 @@ public sealed class ParquetPageDecodingTests : IDisposable
         var data = Page(PageType.DATA_PAGE, 5, Encoding.RLE_DICTIONARY, [.. levels, .. indexes]);
         byte[] chunk = [.. dictionary, .. data];
         using var reader = new ParquetChunkReader(ParquetColumnKind.Text, nullable: true);
-        reader.Start(chunk, 0, chunk.Length, CompressionCodec.UNCOMPRESSED, 5);
+        reader.Start(chunk, 0, chunk.Length, CompressionCodec.UNCOMPRESSED, 5, default);
 
         Assert.Equal(["ACCEPT", "-", "REJECT", "-", "ACCEPT"], Enumerable.Range(0, 5).Select(_ => System.Text.Encoding.UTF8.GetString(reader.Next())));
     }
@@ -180,7 +180,7 @@ public sealed class ParquetPageDecodingTests : IDisposable
     public void Hostile_column_chunks_are_unreadable_and_say_why(string reason, byte[] chunk, long rows)
     {
         using var reader = new ParquetChunkReader(ParquetColumnKind.Int32, nullable: false);
-        reader.Start(chunk, 0, chunk.Length, CompressionCodec.UNCOMPRESSED, rows);
+        reader.Start(chunk, 0, chunk.Length, CompressionCodec.UNCOMPRESSED, rows, default);
 
         var error = Assert.Throws<UnreadableObjectException>(() =>
         {
@@ -214,7 +214,7 @@ public sealed class ParquetPageDecodingTests : IDisposable
         {
             var chunk = DataPage(Encoding.DELTA_BINARY_PACKED, rows, values);
             using var reader = new ParquetChunkReader(kind, nullable: false);
-            reader.Start(chunk, 0, chunk.Length, CompressionCodec.UNCOMPRESSED, rows);
+            reader.Start(chunk, 0, chunk.Length, CompressionCodec.UNCOMPRESSED, rows, default);
             return [.. Enumerable.Range(0, rows).Select(_ => System.Text.Encoding.UTF8.GetString(reader.Next()))];
         }
     }
@@ -236,7 +236,7 @@ public sealed class ParquetPageDecodingTests : IDisposable
     [MemberData(nameof(BadLayouts))]
     public void A_chunk_whose_pages_do_not_add_up_is_refused_before_any_row_is_read(string reason, byte[] chunk, long rows)
     {
-        var error = Assert.Throws<UnreadableObjectException>(() => ParquetChunkReader.Survey(chunk, rows, ParquetColumnKind.Int32));
+        var error = Assert.Throws<UnreadableObjectException>(() => ParquetChunkReader.Survey(chunk, rows, ParquetColumnKind.Int32, CompressionCodec.UNCOMPRESSED));
 
         Assert.Contains(reason, error.Message, StringComparison.Ordinal);
     }
@@ -247,7 +247,7 @@ public sealed class ParquetPageDecodingTests : IDisposable
         byte[] chunk = [.. Page(PageType.DICTIONARY_PAGE, 2, Encoding.PLAIN, [.. Int32s(7, 8)]), .. DataPage(Encoding.PLAIN, 3, [.. Int32s(1, 2, 3)]),
             .. DataPage(Encoding.PLAIN, 1, [.. Int32s(4)])];
 
-        Assert.Equal(new ParquetChunkLayout(12, 24, 2 * 11 + 2 * 4), ParquetChunkReader.Survey(chunk, 4, ParquetColumnKind.Int32));
+        Assert.Equal(new ParquetChunkLayout(12, 24, 2 * 11 + 2 * 4), ParquetChunkReader.Survey(chunk, 4, ParquetColumnKind.Int32, CompressionCodec.UNCOMPRESSED));
     }
 
     [Fact]
@@ -255,7 +255,7 @@ public sealed class ParquetPageDecodingTests : IDisposable
     {
         var chunk = DataPage(Encoding.PLAIN, 1, [.. Int32s(1, 2)]);
         using var reader = new ParquetChunkReader(ParquetColumnKind.Int32, nullable: false);
-        reader.Start(chunk, 0, chunk.Length, CompressionCodec.UNCOMPRESSED, 1);
+        reader.Start(chunk, 0, chunk.Length, CompressionCodec.UNCOMPRESSED, 1, default);
 
         var error = Assert.Throws<UnreadableObjectException>(() => reader.Next());
         Assert.Contains("4 bytes after its page's last value", error.Message, StringComparison.Ordinal);
@@ -267,7 +267,7 @@ public sealed class ParquetPageDecodingTests : IDisposable
         // The pipeline then skips the record as not UTF-8, counted, exactly as it skips such a line of a text object.
         var chunk = DataPage(Encoding.PLAIN, 1, [1, 0, 0, 0, 0xFF]);
         using var reader = new ParquetChunkReader(ParquetColumnKind.Text, nullable: false);
-        reader.Start(chunk, 0, chunk.Length, CompressionCodec.UNCOMPRESSED, 1);
+        reader.Start(chunk, 0, chunk.Length, CompressionCodec.UNCOMPRESSED, 1, default);
 
         Assert.Equal([0xFF], reader.Next().ToArray());
     }
@@ -316,6 +316,57 @@ public sealed class ParquetPageDecodingTests : IDisposable
     }
 
     [Fact]
+    public void A_large_page_buffer_is_let_go_at_the_next_row_group_that_does_not_need_it()
+    {
+        var values = Enumerable.Range(0, 600_000).ToArray(); // 2.4 MB of int32: over the pooled size
+        var large = Compressed(CompressionCodec.GZIP, [.. Int32s(values)]);
+        var big = Page(PageType.DATA_PAGE, values.Length, Encoding.PLAIN, large, uncompressed: values.Length * 4);
+        var small = Page(PageType.DATA_PAGE, 2, Encoding.PLAIN, Compressed(CompressionCodec.GZIP, [.. Int32s(5, 6)]), uncompressed: 8);
+        using var reader = new ParquetChunkReader(ParquetColumnKind.Int32, nullable: false);
+
+        reader.Start(big, 0, big.Length, CompressionCodec.GZIP, values.Length, ParquetChunkReader.Survey(big, values.Length, ParquetColumnKind.Int32, CompressionCodec.GZIP));
+        for (var i = 0; i < values.Length; i++)
+        {
+            reader.Next();
+        }
+        Assert.True(reader.HeldBytes >= values.Length * 4);
+
+        reader.Start(small, 0, small.Length, CompressionCodec.GZIP, 2, ParquetChunkReader.Survey(small, 2, ParquetColumnKind.Int32, CompressionCodec.GZIP));
+        Assert.Equal("5", System.Text.Encoding.UTF8.GetString(reader.Next()));
+        Assert.True(reader.HeldBytes <= 1024 * 1024, $"{reader.HeldBytes} bytes held for a row group of one 8-byte page");
+    }
+
+    [Fact]
+    public void A_zstd_page_whose_frame_states_another_size_than_its_header_is_refused_before_it_is_decompressed()
+    {
+        var frame = Compressed(CompressionCodec.ZSTD, [.. Int32s(1, 2)]);
+        var lying = Page(PageType.DATA_PAGE, 3, Encoding.PLAIN, frame, uncompressed: 12);
+        var notZstd = Page(PageType.DATA_PAGE, 2, Encoding.PLAIN, [.. Int32s(1, 2)], uncompressed: 8);
+
+        var error = Assert.Throws<UnreadableObjectException>(() => ParquetChunkReader.Survey(lying, 3, ParquetColumnKind.Int32, CompressionCodec.ZSTD));
+        Assert.Contains("a ZSTD page whose frame states 8 bytes where its header says 12", error.Message, StringComparison.Ordinal);
+        error = Assert.Throws<UnreadableObjectException>(() => ParquetChunkReader.Survey(notZstd, 2, ParquetColumnKind.Int32, CompressionCodec.ZSTD));
+        Assert.Contains("does not start with a zstd frame", error.Message, StringComparison.Ordinal);
+        var honest = Page(PageType.DATA_PAGE, 2, Encoding.PLAIN, frame, uncompressed: 8);
+        Assert.Equal(8, ParquetChunkReader.Survey(honest, 2, ParquetColumnKind.Int32, CompressionCodec.ZSTD).LargestPageBytes);
+    }
+
+    [Fact]
+    public void Delta_length_strings_are_slices_after_their_lengths()
+    {
+        // Lengths 6, 0, 6 as DELTA_BINARY_PACKED (first 6; deltas -6, +6: min delta -6, packed 0 and 12 at 4 bits), then
+        // the values back to back, "ACCEPTREJECT".
+        var packed = new byte[16]; // one miniblock of 32 values at 4 bits
+        packed[0] = 12 << 4;
+        byte[] lengths = [0x80, 0x01, 0x04, 0x03, 0x0C, 0x0B, 4, 0, 0, 0, .. packed];
+        var chunk = DataPage(Encoding.DELTA_LENGTH_BYTE_ARRAY, 3, [.. lengths, .. "ACCEPTREJECT"u8]);
+        using var reader = new ParquetChunkReader(ParquetColumnKind.Text, nullable: false);
+        reader.Start(chunk, 0, chunk.Length, CompressionCodec.UNCOMPRESSED, 3, default);
+
+        Assert.Equal(["ACCEPT", "-", "REJECT"], Enumerable.Range(0, 3).Select(_ => System.Text.Encoding.UTF8.GetString(reader.Next())));
+    }
+
+    [Fact]
     public void A_gzip_page_that_decompresses_to_other_than_its_stated_size_is_unreadable()
     {
         var values = Int32s(1, 2).ToArray();
@@ -326,7 +377,7 @@ public sealed class ParquetPageDecodingTests : IDisposable
         }
         var chunk = Page(PageType.DATA_PAGE, 2, Encoding.PLAIN, compressed.ToArray(), uncompressed: 12);
         using var reader = new ParquetChunkReader(ParquetColumnKind.Int32, nullable: false);
-        reader.Start(chunk, 0, chunk.Length, CompressionCodec.GZIP, 2);
+        reader.Start(chunk, 0, chunk.Length, CompressionCodec.GZIP, 2, default);
 
         var error = Assert.Throws<UnreadableObjectException>(() => reader.Next());
         Assert.Contains("other than the 12 bytes its header says", error.Message, StringComparison.Ordinal);
@@ -340,6 +391,21 @@ public sealed class ParquetPageDecodingTests : IDisposable
             ? Thrift.Field(7, Thrift.Struct(Thrift.I32(1, values), Thrift.I32(2, (int)encoding)))
             : Thrift.Field(5, Thrift.Struct(Thrift.I32(1, values), Thrift.I32(2, (int)encoding), Thrift.I32(3, (int)Encoding.RLE), Thrift.I32(4, (int)Encoding.RLE)));
         return [.. Thrift.Struct(Thrift.I32(1, (int)type), Thrift.I32(2, uncompressed ?? body.Length), Thrift.I32(3, body.Length), inner), .. body];
+    }
+
+    private static byte[] Compressed(CompressionCodec codec, byte[] bytes)
+    {
+        if (codec == CompressionCodec.ZSTD)
+        {
+            using var zstd = new ZstdSharp.Compressor();
+            return zstd.Wrap(bytes).ToArray();
+        }
+        var output = new MemoryStream();
+        using (var gzip = new System.IO.Compression.GZipStream(output, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true))
+        {
+            gzip.Write(bytes);
+        }
+        return output.ToArray();
     }
 
     private static IEnumerable<byte> Int32s(params int[] values) => values.SelectMany(v =>

@@ -56,9 +56,17 @@ internal static class ThroughputHarness
         offline.Stop();
         var offlineAllocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
 
-        await using var sink = new CountingHttpSink(linkMbps is { } mbps ? new LinkThrottle(mbps, TimeProvider.System) : null);
         using var http = SigNozClient.CreateHttpClient();
         var wire = protocol == "otlp" ? SigNozProtocol.Otlp : SigNozProtocol.Json;
+        // Warm the sending path too (encoder, compressor, HTTP) on an unthrottled sink: the compressors' managed code
+        // (zstd is ZstdSharp, C#) would otherwise run its first megabytes at tier 0, which the Lambda's AOT code never does.
+        await using (var warmSink = new CountingHttpSink())
+        {
+            await new FlowLogPipeline(CreateExporter(wire, http, warmSink.Endpoint, compression), pipelineOptions with { Protocol = wire }, TimeProvider.System)
+                .ForwardAsync(File.OpenRead(path), FlowLogSource.FromKey("bench", Path.GetFileName(path)), cancellationToken).ConfigureAwait(false);
+        }
+
+        await using var sink = new CountingHttpSink(linkMbps is { } mbps ? new LinkThrottle(mbps, TimeProvider.System) : null);
         var pipeline = new FlowLogPipeline(CreateExporter(wire, http, sink.Endpoint, compression), pipelineOptions with { Protocol = wire },
             TimeProvider.System);
         allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);

@@ -491,31 +491,37 @@ internal sealed class ParquetChunkReader(ParquetColumnKind kind, bool nullable) 
         return total == destination.Length && gzip.Read(extra) == 0 ? total : -1;
     }
 
-    // Buffers of a megabyte or less come from the shared pool and are kept from row group to row group (AWS's pages);
-    // a larger one is allocated for the row group that needs it and let go at the next one that does not, so that what
-    // a column holds follows the current row group's layout, and no giant array is parked in the shared pool.
+    // Buffers come from the shared pool (its power-of-two sizes let the next row group's slightly larger page reuse
+    // one) and are kept from row group to row group. One over a megabyte is never handed back to the pool, where it
+    // would stay parked: it is let go when it must grow, and at the next row group that needs less than half of it,
+    // so that what a column holds follows the current row group's layout.
     private static T[] Rent<T>(ref T[]? buffer, int size)
     {
         if (buffer is null || buffer.Length < size)
         {
-            Release(ref buffer);
-            buffer = size * Unsafe.SizeOf<T>() <= PooledBytes ? ArrayPool<T>.Shared.Rent(Math.Max(size, 1)) : GC.AllocateUninitializedArray<T>(size);
+            Release(ref buffer, keep: -1);
+            buffer = ArrayPool<T>.Shared.Rent(Math.Max(size, 1));
         }
         return buffer;
     }
 
-    private static void Release<T>(ref T[]? buffer, long keep = 0)
+    // keep: the bytes the coming row group needs of this buffer; -1 to let it go in any case.
+    private static void Release<T>(ref T[]? buffer, long keep)
     {
-        if (buffer is null || (long)buffer.Length * Unsafe.SizeOf<T>() <= Math.Max(keep, PooledBytes))
+        if (buffer is null)
         {
-            if (buffer is not null && keep < 0)
-            {
-                ArrayPool<T>.Shared.Return(buffer); // only at the end: pooled buffers are kept otherwise
-                buffer = null;
-            }
             return;
         }
-        buffer = null; // a large buffer this row group does not need: the collector takes it
+        var bytes = (long)buffer.Length * Unsafe.SizeOf<T>();
+        if (keep >= 0 && (bytes <= PooledBytes || bytes <= 2 * keep))
+        {
+            return;
+        }
+        if (bytes <= PooledBytes)
+        {
+            ArrayPool<T>.Shared.Return(buffer);
+        }
+        buffer = null;
     }
 
     private static UnreadableObjectException Corrupt(string what) => new(what);
@@ -523,10 +529,10 @@ internal sealed class ParquetChunkReader(ParquetColumnKind kind, bool nullable) 
     /// <inheritdoc />
     public void Dispose()
     {
-        Release(ref _page, keep: -1);
-        Release(ref _dictionary, keep: -1);
-        Release(ref _dictionaryEnds, keep: -1);
-        Release(ref _lengths, keep: -1);
+        Release(ref _page, -1);
+        Release(ref _dictionary, -1);
+        Release(ref _dictionaryEnds, -1);
+        Release(ref _lengths, -1);
         _zstd?.Dispose();
     }
 }

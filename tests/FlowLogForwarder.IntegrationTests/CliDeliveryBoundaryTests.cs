@@ -282,7 +282,9 @@ public sealed class CliDeliveryBoundaryTests(ITestOutputHelper output) : IDispos
         var split = summary.Num("splitRequests");
         output.WriteLine($"3 bad records in 10,000: {batches} batches, {summary.Num("requestsRefused")} requests refused, " +
             $"{split} extra (split) requests, {server.Requests} requests at the receiver");
-        Assert.Equal(batches + split, server.Requests);
+        // Every request the receiver saw is a batch, a half of a split one, or a counted retry of either (a transient
+        // fault on a loaded machine: a pooled connection the receiver had closed, an attempt that timed out).
+        Assert.Equal(batches + split + summary.Num("retries"), server.Requests);
         // At most about 2*log2(n) extra requests per bad record, n being the records of the batch it was in.
         Assert.InRange(split, 3, 3 * 2 * (long)Math.Ceiling(Math.Log2(10_000)));
     }

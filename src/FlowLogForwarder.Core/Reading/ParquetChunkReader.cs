@@ -177,6 +177,15 @@ internal sealed class ParquetChunkReader(ParquetColumnKind kind, bool nullable) 
         _dictionaryCount = -1;
     }
 
+    /// <summary>Lets go of any buffer over the pooled size: the column's chunk in this row group is decoded elsewhere.</summary>
+    public void Trim()
+    {
+        Release(ref _page, 0);
+        Release(ref _dictionary, 0);
+        Release(ref _dictionaryEnds, 0);
+        Release(ref _lengths, 0);
+    }
+
     /// <summary>The bytes of the buffers this reader holds between row groups (its page, dictionary and lengths).</summary>
     internal long HeldBytes => (_page?.Length ?? 0L) + (_dictionary?.Length ?? 0L) + 4L * (_dictionaryEnds?.Length ?? 0) + 4L * (_lengths?.Length ?? 0);
 

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using System.Numerics;
 using FlowLogForwarder.Parsing;
 using Parquet;
 using Parquet.Meta;
@@ -315,7 +316,8 @@ public sealed class ParquetRecordSource : IRecordSource
             _paged[c] = ParquetChunkReader.CanRead(meta);
             // Parquet.Net holds a chunk's pages, and for strings their UTF-16 values and our UTF-8 text besides (about
             // five times the pages), and a value and a level a row.
-            need += _paged[c] ? layout.LargestPageBytes + layout.DictionaryBytes + layout.LengthBytes
+            // The pool hands out powers of two, so a page buffer may be up to twice its page.
+            need += _paged[c] ? Pooled(layout.LargestPageBytes) + Pooled(layout.DictionaryBytes) + Pooled(layout.LengthBytes)
                 : layout.PageBytes * (_columns[c].Kind == ParquetColumnKind.Text ? 5 : 2) + _rows * 24L;
         }
         if (need > MaxRowGroupDecodeBytes)
@@ -332,6 +334,7 @@ public sealed class ParquetRecordSource : IRecordSource
                 _pages[c].Start(_groupBytes, (int)(chunks[c].Start - start), chunks[c].Size, meta.Codec, _rows, _layouts[c]);
                 continue;
             }
+            _pages[c].Trim(); // what an earlier row group's pages left in this column's reader
             if (reader is null)
             {
                 _stream!.SetWindow(start, _groupBytes.AsMemory(0, size));
@@ -349,6 +352,8 @@ public sealed class ParquetRecordSource : IRecordSource
         }
         reader?.Dispose();
     }
+
+    private static long Pooled(long bytes) => bytes <= 1 ? bytes : (long)BitOperations.RoundUpToPowerOf2((ulong)bytes);
 
     // Each column chunk's bytes, as the footer says: from its first page (the dictionary's, if any) for its compressed
     // size. Checked against the schema (one flat chunk per column, in column order, of the column's type and row count)

@@ -337,6 +337,21 @@ public sealed class ParquetPageDecodingTests : IDisposable
     }
 
     [Fact]
+    public void A_column_decoded_elsewhere_in_a_row_group_lets_go_of_the_large_page_an_earlier_one_left()
+    {
+        var values = Enumerable.Range(0, 600_000).ToArray();
+        var big = Page(PageType.DATA_PAGE, values.Length, Encoding.PLAIN, Compressed(CompressionCodec.GZIP, [.. Int32s(values)]), uncompressed: values.Length * 4);
+        using var reader = new ParquetChunkReader(ParquetColumnKind.Int32, nullable: false);
+        reader.Start(big, 0, big.Length, CompressionCodec.GZIP, values.Length, ParquetChunkReader.Survey(big, values.Length, ParquetColumnKind.Int32, CompressionCodec.GZIP));
+        reader.Next();
+        Assert.True(reader.HeldBytes >= values.Length * 4);
+
+        reader.Trim(); // the next row group's chunk of this column goes to Parquet.Net
+
+        Assert.True(reader.HeldBytes <= 1024 * 1024, $"{reader.HeldBytes} bytes still held");
+    }
+
+    [Fact]
     public void A_zstd_page_whose_frame_states_another_size_than_its_header_is_refused_before_it_is_decompressed()
     {
         var frame = Compressed(CompressionCodec.ZSTD, [.. Int32s(1, 2)]);

@@ -47,7 +47,7 @@ internal struct DeltaBinaryPackedDecoder
         _valuesPerMiniblock = (int)(blockValues / miniblocks);
         var count = Varint();
         _remaining = count <= int.MaxValue ? (long)count : throw Corrupt($"{count} values");
-        _last = ZigZag(Varint());
+        _last = ParquetBits.ZigZag(Varint());
         _miniblock = _miniblocks;
     }
 
@@ -75,19 +75,9 @@ internal struct DeltaBinaryPackedDecoder
             NextMiniblock();
         }
         _left--;
-        ulong delta = 0;
-        for (var got = 0; got < _bitWidth;)
+        if (!ParquetBits.TryReadBits(_buffer.AsSpan(0, _end), ref _bit, _bitWidth, out var delta))
         {
-            var index = _bit >> 3;
-            if (index >= _end)
-            {
-                throw Corrupt("its miniblocks end early");
-            }
-            var shift = (int)(_bit & 7);
-            var take = Math.Min(8 - shift, _bitWidth - got);
-            delta |= (ulong)((_buffer[index] >> shift) & ((1 << take) - 1)) << got;
-            got += take;
-            _bit += take;
+            throw Corrupt("its miniblocks end early");
         }
         _last = unchecked(_last + _minDelta + (long)delta);
         return _last;
@@ -97,7 +87,7 @@ internal struct DeltaBinaryPackedDecoder
     {
         if (_miniblock == _miniblocks)
         {
-            _minDelta = ZigZag(Varint());
+            _minDelta = ParquetBits.ZigZag(Varint());
             if (_miniblocks > _end - _position)
             {
                 throw Corrupt("its bit widths end early");
@@ -118,26 +108,7 @@ internal struct DeltaBinaryPackedDecoder
         _left = _valuesPerMiniblock;
     }
 
-    private ulong Varint()
-    {
-        ulong value = 0;
-        for (var shift = 0; shift < 64; shift += 7)
-        {
-            if (_position >= _end)
-            {
-                throw Corrupt("it ends early");
-            }
-            var b = _buffer[_position++];
-            value |= (ulong)(b & 0x7F) << shift;
-            if (b < 0x80)
-            {
-                return value;
-            }
-        }
-        throw Corrupt("a varint longer than 10 bytes");
-    }
-
-    private static long ZigZag(ulong value) => (long)(value >> 1) ^ -(long)(value & 1);
+    private ulong Varint() => ParquetBits.ReadVarint(_buffer.AsSpan(0, _end), ref _position, "corrupt DELTA_BINARY_PACKED values");
 
     private static UnreadableObjectException Corrupt(string what) => new($"corrupt DELTA_BINARY_PACKED values: {what}");
 }

@@ -41,34 +41,19 @@ internal struct RleBitPackedDecoder
         {
             return _value;
         }
-        var value = 0;
-        for (var got = 0; got < _bitWidth;)
-        {
-            var shift = (int)(_bit & 7);
-            var take = Math.Min(8 - shift, _bitWidth - got);
-            value |= ((_buffer[_bit >> 3] >> shift) & ((1 << take) - 1)) << got;
-            got += take;
-            _bit += take;
-        }
-        return value;
+        // ReadRun checked that the run's bytes lie within the region.
+        ParquetBits.TryReadBits(_buffer.AsSpan(0, _end), ref _bit, _bitWidth, out var value);
+        return (int)value;
     }
 
     private void ReadRun()
     {
-        var header = 0L;
-        for (var shift = 0; ; shift += 7)
+        var varint = ParquetBits.ReadVarint(_buffer.AsSpan(0, _end), ref _position, "corrupt page: a run header of its levels or indexes");
+        if (varint >> 35 != 0)
         {
-            if (_position >= _end || shift > 28)
-            {
-                throw new UnreadableObjectException("corrupt page: its levels or indexes end early");
-            }
-            var b = _buffer[_position++];
-            header |= (long)(b & 0x7F) << shift;
-            if (b < 0x80)
-            {
-                break;
-            }
+            throw new UnreadableObjectException("corrupt page: a run header of its levels or indexes longer than 5 bytes");
         }
+        var header = (long)varint;
         var count = header >> 1;
         if ((header & 1) == 0)
         {

@@ -29,7 +29,7 @@ internal ref struct ThriftCompactReader(ReadOnlySpan<byte> bytes)
             return false;
         }
         var delta = header >> 4;
-        id = delta != 0 ? (short)(lastId + delta) : (short)ZigZag(Varint());
+        id = delta != 0 ? (short)(lastId + delta) : (short)ParquetBits.ZigZag(Varint());
         lastId = id;
         return true;
     }
@@ -40,7 +40,7 @@ internal ref struct ThriftCompactReader(ReadOnlySpan<byte> bytes)
         var value = type switch
         {
             3 => (sbyte)Byte(), // an i8 is one raw byte; i16 and i32 are zigzag varints
-            4 or 5 => ZigZag(Varint()),
+            4 or 5 => ParquetBits.ZigZag(Varint()),
             _ => throw Corrupt($"an integer field has type {type}"),
         };
         return value is >= int.MinValue and <= int.MaxValue ? (int)value : throw Corrupt($"an i32 field holds {value}");
@@ -141,20 +141,11 @@ internal ref struct ThriftCompactReader(ReadOnlySpan<byte> bytes)
 
     private ulong Varint()
     {
-        ulong value = 0;
-        for (var shift = 0; shift < 64; shift += 7)
-        {
-            var b = Byte();
-            value |= (ulong)(b & 0x7F) << shift;
-            if (b < 0x80)
-            {
-                return value;
-            }
-        }
-        throw Corrupt("a varint longer than 10 bytes");
+        var position = Position;
+        var value = ParquetBits.ReadVarint(_bytes, ref position, "corrupt page header");
+        Position = position;
+        return value;
     }
-
-    private static long ZigZag(ulong value) => (long)(value >> 1) ^ -(long)(value & 1);
 
     private static UnreadableObjectException Corrupt(string what) => new($"corrupt page header: {what}");
 }

@@ -72,16 +72,7 @@ internal sealed class ParquetChunkReader(ParquetColumnKind kind, bool nullable) 
         var first = true;
         while (position < chunk.Length)
         {
-            var header = ParquetPageHeader.Read(chunk[position..]);
-            var body = position + header.HeaderBytes;
-            if (header.CompressedSize > chunk.Length - body)
-            {
-                throw Corrupt($"a page of {header.CompressedSize} bytes runs past the end of its column chunk");
-            }
-            if (header.UncompressedSize > MaxPageBytes)
-            {
-                throw Corrupt($"a page claims {header.UncompressedSize} bytes decompressed (at most {MaxPageBytes} are read)");
-            }
+            var header = PageAt(chunk, position, out var body);
             if (codec == CompressionCodec.ZSTD && header.IsCompressed)
             {
                 CheckZstdFrame(chunk.Slice(body, header.CompressedSize), header);
@@ -119,6 +110,23 @@ internal sealed class ParquetChunkReader(ParquetColumnKind kind, bool nullable) 
         return values == rows
             ? new ParquetChunkLayout(largest, total, dictionary, kind == ParquetColumnKind.Text ? pageValues * sizeof(int) : 0)
             : throw Corrupt($"its pages hold {values} values for {rows} rows");
+    }
+
+    // The header of the page at position, its body starting at body: a page must lie within its chunk and claim at
+    // most MaxPageBytes (Survey checks every page so; the reader checks again the page it is about to decode).
+    private static ParquetPageHeader PageAt(ReadOnlySpan<byte> chunk, int position, out int body)
+    {
+        var header = ParquetPageHeader.Read(chunk[position..]);
+        body = position + header.HeaderBytes;
+        if (header.CompressedSize > chunk.Length - body)
+        {
+            throw Corrupt($"a page of {header.CompressedSize} bytes runs past the end of its column chunk");
+        }
+        if (header.UncompressedSize > MaxPageBytes)
+        {
+            throw Corrupt($"a page claims {header.UncompressedSize} bytes decompressed (at most {MaxPageBytes} are read)");
+        }
+        return header;
     }
 
     // A zstd frame states its size in its header, and Parquet.Net's decoder allocates what it states: a page is refused
@@ -306,16 +314,7 @@ internal sealed class ParquetChunkReader(ParquetColumnKind kind, bool nullable) 
             {
                 throw Corrupt($"its column chunk ends {_rowsLeft} rows short of its row group");
             }
-            var header = ParquetPageHeader.Read(_chunk.AsSpan(_position, _chunkEnd - _position));
-            var body = _position + header.HeaderBytes;
-            if (header.CompressedSize > _chunkEnd - body)
-            {
-                throw Corrupt($"a page of {header.CompressedSize} bytes runs past the end of its column chunk");
-            }
-            if (header.UncompressedSize > MaxPageBytes)
-            {
-                throw Corrupt($"a page claims {header.UncompressedSize} bytes decompressed (at most {MaxPageBytes} are read)");
-            }
+            var header = PageAt(_chunk.AsSpan(0, _chunkEnd), _position, out var body);
             _position = body + header.CompressedSize;
             switch (header.Type)
             {

@@ -155,7 +155,7 @@ public sealed class ParquetRecordSource : IRecordSource
             catch (UnreadableObjectException ex)
             {
                 // The rows before this one were handed out; the fault ends the object at the next read.
-                _fault = new UnreadableObjectException($"corrupt Parquet row group {_nextGroup} (rows {_firstRow + 1}-{_firstRow + _rows}), column '{_columns[c].Field.Name}': {ex.Message}", ex);
+                _fault = ColumnFault(c, ex);
                 _next = _rows;
                 line = default;
                 return false;
@@ -285,9 +285,7 @@ public sealed class ParquetRecordSource : IRecordSource
 
     private async ValueTask LoadAsync(int index, RowGroup group, CancellationToken cancellationToken)
     {
-        var chunks = ChunkRanges(index, group);
-        var start = chunks.Min(c => c.Start);
-        var size = (int)(chunks.Max(c => c.Start + c.Size) - start);
+        var (chunks, start, size) = ChunkRanges(index, group);
         if (_groupBytes is not null)
         {
             ArrayPool<byte>.Shared.Return(_groupBytes);
@@ -309,8 +307,7 @@ public sealed class ParquetRecordSource : IRecordSource
             }
             catch (UnreadableObjectException ex)
             {
-                throw new UnreadableObjectException(
-                    $"corrupt Parquet row group {index + 1} (rows {_firstRow + 1}-{_firstRow + _rows}), column '{_columns[c].Field.Name}': {ex.Message}", ex);
+                throw ColumnFault(c, ex);
             }
             _layouts[c] = layout;
             _paged[c] = ParquetChunkReader.CanRead(meta);
@@ -346,8 +343,7 @@ public sealed class ParquetRecordSource : IRecordSource
             }
             catch (Exception ex) when (IsDecodingFault(ex))
             {
-                throw new UnreadableObjectException(
-                    $"corrupt Parquet row group {index + 1} (rows {_firstRow + 1}-{_firstRow + _rows}), column '{_columns[c].Field.Name}': {ex.Message}", ex);
+                throw ColumnFault(c, ex);
             }
         }
         reader?.Dispose();
@@ -358,7 +354,7 @@ public sealed class ParquetRecordSource : IRecordSource
     // Each column chunk's bytes, as the footer says: from its first page (the dictionary's, if any) for its compressed
     // size. Checked against the schema (one flat chunk per column, in column order, of the column's type and row count)
     // so that a decoder never reads another column's bytes or runs out of values.
-    private (long Start, int Size)[] ChunkRanges(int index, RowGroup group)
+    private ((long Start, int Size)[] Chunks, long Start, int Size) ChunkRanges(int index, RowGroup group)
     {
         if (group.Columns.Count != _columns.Length)
         {
@@ -389,13 +385,18 @@ public sealed class ParquetRecordSource : IRecordSource
             }
             ranges[c] = (first, (int)meta.TotalCompressedSize);
         }
-        var span = ranges.Max(r => r.Start + r.Size) - ranges.Min(r => r.Start);
+        var start = ranges.Min(r => r.Start);
+        var span = ranges.Max(r => r.Start + r.Size) - start;
         if (span > Array.MaxLength)
         {
             throw new UnreadableObjectException($"corrupt Parquet footer: row group {index + 1} spans {span} bytes");
         }
-        return ranges;
+        return (ranges, start, (int)span);
     }
+
+    // A fault of column c's data in the current row group, named so that an operator can find it in the object.
+    private UnreadableObjectException ColumnFault(int c, Exception ex) => new(
+        $"corrupt Parquet row group {_nextGroup} (rows {_firstRow + 1}-{_firstRow + _rows}), column '{_columns[c].Field.Name}': {ex.Message}", ex);
 
     // Parquet.Net decodes bytes already in memory, so any exception it raises is about the data, not the transport.
     private static bool IsDecodingFault(Exception ex) =>

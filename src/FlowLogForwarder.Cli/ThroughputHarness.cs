@@ -44,36 +44,36 @@ internal static class ThroughputHarness
         }
         baseline.Stop();
 
+        var origin = FlowLogSource.FromKey("bench", Path.GetFileName(path));
+        Task<ForwardingSummary> ForwardAsync(FlowLogPipeline pipeline) => pipeline.ForwardAsync(File.OpenRead(path), origin, cancellationToken);
+
         // Warm the JIT on the same object first (a real container runs the AOT-compiled bootstrap, which needs none).
-        await new FlowLogPipeline(new DiscardingSink(), pipelineOptions, TimeProvider.System)
-            .ForwardAsync(File.OpenRead(path), FlowLogSource.FromKey("bench", Path.GetFileName(path)), cancellationToken).ConfigureAwait(false);
+        await ForwardAsync(new FlowLogPipeline(new DiscardingSink(), pipelineOptions, TimeProvider.System)).ConfigureAwait(false);
 
         // The pipeline's own cost, without a network: batches are dropped as soon as they are built.
         var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
         var offline = Stopwatch.StartNew();
-        var offlineSummary = await new FlowLogPipeline(new DiscardingSink(), pipelineOptions, TimeProvider.System)
-            .ForwardAsync(File.OpenRead(path), FlowLogSource.FromKey("bench", Path.GetFileName(path)), cancellationToken).ConfigureAwait(false);
+        var offlineSummary = await ForwardAsync(new FlowLogPipeline(new DiscardingSink(), pipelineOptions, TimeProvider.System)).ConfigureAwait(false);
         offline.Stop();
         var offlineAllocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
 
         using var http = SigNozClient.CreateHttpClient();
         var wire = protocol == "otlp" ? SigNozProtocol.Otlp : SigNozProtocol.Json;
+        FlowLogPipeline Sending(Uri endpoint) =>
+            new(CreateExporter(wire, http, endpoint, compression), pipelineOptions with { Protocol = wire }, TimeProvider.System);
         // Warm the sending path too (encoder, compressor, HTTP) on an unthrottled sink: the compressors' managed code
         // (zstd is ZstdSharp, C#) would otherwise run its first megabytes at tier 0, which the Lambda's AOT code never does.
         await using (var warmSink = new CountingHttpSink())
         {
-            await new FlowLogPipeline(CreateExporter(wire, http, warmSink.Endpoint, compression), pipelineOptions with { Protocol = wire }, TimeProvider.System)
-                .ForwardAsync(File.OpenRead(path), FlowLogSource.FromKey("bench", Path.GetFileName(path)), cancellationToken).ConfigureAwait(false);
+            await ForwardAsync(Sending(warmSink.Endpoint)).ConfigureAwait(false);
         }
 
         await using var sink = new CountingHttpSink(linkMbps is { } mbps ? new LinkThrottle(mbps, TimeProvider.System) : null);
-        var pipeline = new FlowLogPipeline(CreateExporter(wire, http, sink.Endpoint, compression), pipelineOptions with { Protocol = wire },
-            TimeProvider.System);
+        var timed = Sending(sink.Endpoint);
         allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
         var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         var run = Stopwatch.StartNew();
-        var summary = await pipeline.ForwardAsync(File.OpenRead(path), FlowLogSource.FromKey("bench", Path.GetFileName(path)), cancellationToken)
-            .ConfigureAwait(false);
+        var summary = await ForwardAsync(timed).ConfigureAwait(false);
         run.Stop();
         // The whole process's CPU (the in-process receiver included): on a machine of N cores, N / this is the ceiling.
         var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
